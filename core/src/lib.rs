@@ -1,0 +1,1 @@
+//! Approval Studio client SDK (placeholder until the core lands).

@@ -1,0 +1,1 @@
+//! Approval Studio emulator.
