@@ -1,0 +1,163 @@
+//! Checking what C hands us (NULL, UTF-8, JSON) and handing results back (owned strings).
+
+use std::ffi::{c_char, CStr, CString};
+use std::path::PathBuf;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::error::{apst_result, to_cstring, FfiError};
+
+/// A required string parameter.
+///
+/// # Safety
+/// `p` is NULL or a NUL-terminated string valid for the duration of the call.
+pub(crate) unsafe fn str_arg<'a>(p: *const c_char, name: &str) -> Result<&'a str, FfiError> {
+    if p.is_null() {
+        return Err(FfiError::null(name));
+    }
+    let bytes = CStr::from_ptr(p).to_bytes();
+    std::str::from_utf8(bytes).map_err(|e| {
+        FfiError::new(
+            apst_result::APST_INVALID_UTF8,
+            format!(
+                "parameter `{name}` is not valid UTF-8 (invalid byte at offset {})",
+                e.valid_up_to()
+            ),
+        )
+    })
+}
+
+/// An optional string parameter: NULL means "not given".
+///
+/// # Safety
+/// As `str_arg`.
+pub(crate) unsafe fn opt_str_arg<'a>(
+    p: *const c_char,
+    name: &str,
+) -> Result<Option<&'a str>, FfiError> {
+    if p.is_null() {
+        Ok(None)
+    } else {
+        str_arg(p, name).map(Some)
+    }
+}
+
+/// A file system path: any bytes but NUL (paths need not be UTF-8 on Unix).
+///
+/// # Safety
+/// As `str_arg`.
+pub(crate) unsafe fn path_arg(p: *const c_char, name: &str) -> Result<PathBuf, FfiError> {
+    if p.is_null() {
+        return Err(FfiError::null(name));
+    }
+    let bytes = CStr::from_ptr(p).to_bytes();
+    if bytes.is_empty() {
+        return Err(FfiError::invalid(format!(
+            "parameter `{name}` is an empty path"
+        )));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        Ok(PathBuf::from(std::ffi::OsStr::from_bytes(bytes)))
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(PathBuf::from(str_arg(p, name)?))
+    }
+}
+
+/// Parses a JSON parameter into `T`; a syntax or type error names the parameter and the
+/// parser's line and column.
+pub(crate) fn parse_json<T: DeserializeOwned>(s: &str, name: &str) -> Result<T, FfiError> {
+    serde_json::from_str(s).map_err(|e| {
+        let what = match e.classify() {
+            serde_json::error::Category::Data => "has a wrong field or value",
+            serde_json::error::Category::Eof => "is truncated JSON",
+            _ => "is not valid JSON",
+        };
+        FfiError::invalid(format!(
+            "parameter `{name}` {what} at line {} column {}: {e}",
+            e.line(),
+            e.column()
+        ))
+    })
+}
+
+/// A required output pointer: checked for NULL and reset to NULL before any work, so the
+/// caller sees NULL when the call fails.
+///
+/// # Safety
+/// `p` is NULL or writable.
+pub(crate) unsafe fn out_arg<'a, T>(
+    p: *mut *mut T,
+    name: &str,
+) -> Result<&'a mut *mut T, FfiError> {
+    if p.is_null() {
+        return Err(FfiError::null(name));
+    }
+    *p = std::ptr::null_mut();
+    Ok(&mut *p)
+}
+
+/// A required output pointer for a plain value.
+///
+/// # Safety
+/// `p` is NULL or writable.
+pub(crate) unsafe fn out_val<'a, T>(p: *mut T, name: &str) -> Result<&'a mut T, FfiError> {
+    if p.is_null() {
+        return Err(FfiError::null(name));
+    }
+    Ok(&mut *p)
+}
+
+/// A required, non-NULL handle.
+///
+/// # Safety
+/// `p` is NULL or a live handle of this library.
+pub(crate) unsafe fn handle<'a, T>(p: *const T, name: &str) -> Result<&'a T, FfiError> {
+    p.as_ref().ok_or_else(|| FfiError::null(name))
+}
+
+/// A required, non-NULL mutable handle.
+///
+/// # Safety
+/// `p` is NULL or a live handle of this library, not used concurrently.
+pub(crate) unsafe fn handle_mut<'a, T>(p: *mut T, name: &str) -> Result<&'a mut T, FfiError> {
+    p.as_mut().ok_or_else(|| FfiError::null(name))
+}
+
+/// Hands an owned string to C (release with `apst_string_free`).
+pub(crate) fn give_string(out: &mut *mut c_char, s: String) {
+    *out = to_cstring(s).into_raw();
+}
+
+/// Serializes `value` as JSON and hands it to C (release with `apst_string_free`).
+pub(crate) fn give_json<T: Serialize + ?Sized>(
+    out: &mut *mut c_char,
+    value: &T,
+) -> Result<(), FfiError> {
+    let s = serde_json::to_string(value).map_err(|e| {
+        FfiError::new(
+            apst_result::APST_DECODE,
+            format!("could not encode the result as JSON: {e}"),
+        )
+    })?;
+    give_string(out, s);
+    Ok(())
+}
+
+/// Releases a string returned by this library (`char *` out-parameters). `s` may be NULL.
+///
+/// Ownership: takes ownership of `s`; only pass strings this library handed out, once.
+/// Thread-safety: any thread; also allowed after `apst_shutdown`.
+#[no_mangle]
+pub unsafe extern "C" fn apst_string_free(s: *mut c_char) {
+    if s.is_null() {
+        return;
+    }
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        drop(CString::from_raw(s));
+    }));
+}
