@@ -1,0 +1,192 @@
+//! Client-side validation of documented limits: an [`ErrorKind::InvalidInput`] error naming the
+//! field and what is allowed, before anything is sent.
+//!
+//! [`ErrorKind::InvalidInput`]: crate::ErrorKind::InvalidInput
+
+use crate::error::{Error, Result};
+use std::path::Path;
+
+/// Max length of customer, project, design, revision.
+pub const MAX_SHORT_FIELD: usize = 50;
+/// Max length of a project description.
+pub const MAX_DESCRIPTION: usize = 200;
+/// Max number of tags.
+pub const MAX_TAGS: usize = 20;
+/// Max length of one tag.
+pub const MAX_TAG_LEN: usize = 25;
+/// Max number of project owners.
+pub const MAX_OWNERS: usize = 20;
+
+pub(crate) fn non_empty(field: &str, v: &str) -> Result<()> {
+    if v.trim().is_empty() {
+        return Err(Error::invalid_input(field, "must not be empty"));
+    }
+    Ok(())
+}
+
+/// A UID: non-empty, no whitespace or control characters, no `/`.
+pub(crate) fn uid(field: &str, v: &str) -> Result<()> {
+    if v.is_empty() {
+        return Err(Error::invalid_input(field, "must be a non-empty UID"));
+    }
+    if v.chars()
+        .any(|c| c.is_whitespace() || c.is_control() || c == '/')
+    {
+        return Err(Error::invalid_input(
+            field,
+            "must be a UID (no spaces, slashes or control characters)",
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) fn uids(field: &str, v: &[String], min: usize, max: usize) -> Result<()> {
+    if v.len() < min || v.len() > max {
+        return Err(Error::invalid_input(
+            field,
+            format!("must hold {min} to {max} UIDs (got {})", v.len()),
+        ));
+    }
+    for u in v {
+        uid(field, u)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn max_len(field: &str, v: Option<&str>, max: usize) -> Result<()> {
+    if let Some(v) = v {
+        let n = v.chars().count();
+        if n > max {
+            return Err(Error::invalid_input(
+                field,
+                format!("must be at most {max} characters (got {n})"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn tags(v: &[String]) -> Result<()> {
+    if v.len() > MAX_TAGS {
+        return Err(Error::invalid_input(
+            "tags",
+            format!("at most {MAX_TAGS} tags (got {})", v.len()),
+        ));
+    }
+    for t in v {
+        non_empty("tags", t)?;
+        max_len("tags", Some(t), MAX_TAG_LEN)?;
+    }
+    Ok(())
+}
+
+/// A plausible e-mail address: `local@domain.tld`, no spaces.
+pub(crate) fn email(field: &str, v: &str) -> Result<()> {
+    let ok = !v.chars().any(|c| c.is_whitespace() || c.is_control())
+        && v.matches('@').count() == 1
+        && v.split_once('@').is_some_and(|(l, d)| {
+            !l.is_empty()
+                && d.contains('.')
+                && !d.starts_with('.')
+                && !d.ends_with('.')
+                && !d.contains("..")
+        })
+        && v.len() <= 254;
+    if !ok {
+        return Err(Error::invalid_input(
+            field,
+            format!("must be an e-mail address like name@example.com (got {v:?})"),
+        ));
+    }
+    Ok(())
+}
+
+/// An http(s) URL.
+pub(crate) fn http_url(field: &str, v: &str) -> Result<url::Url> {
+    let u = url::Url::parse(v)
+        .map_err(|e| Error::invalid_input(field, format!("must be an http(s) URL ({e})")))?;
+    if u.scheme() != "http" && u.scheme() != "https" {
+        return Err(Error::invalid_input(field, "must be an http or https URL"));
+    }
+    Ok(u)
+}
+
+/// A file that exists and is a regular file; returns its size.
+pub(crate) fn regular_file(field: &str, p: &Path) -> Result<u64> {
+    let md = std::fs::metadata(p)
+        .map_err(|e| Error::invalid_input(field, format!("cannot read {}: {e}", p.display())))?;
+    if !md.is_file() {
+        return Err(Error::invalid_input(
+            field,
+            format!("{} is not a regular file", p.display()),
+        ));
+    }
+    Ok(md.len())
+}
+
+/// A file name (not a path): the base name of `name`, without control characters, not `.`
+/// or `..`. Returns `None` when nothing usable is left.
+pub fn base_name(name: &str) -> Option<String> {
+    let last = name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("")
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect::<String>();
+    let last = last.trim().to_string();
+    if last.is_empty() || last == "." || last == ".." {
+        None
+    } else {
+        Some(last)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+
+    #[test]
+    fn lengths_and_counts() {
+        assert!(max_len("customer", Some(&"x".repeat(50)), 50).is_ok());
+        let e = max_len("customer", Some(&"x".repeat(51)), 50).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput);
+        assert!(e.fields().contains_key("customer"));
+        assert!(tags(&vec!["a".to_string(); 21]).is_err());
+        assert!(tags(&["x".repeat(26)]).is_err());
+        assert!(tags(&["ok".to_string()]).is_ok());
+        assert!(uids("projectOwnersUIDS", &[], 1, 20).is_err());
+        assert!(uids("projectOwnersUIDS", &["A".into()], 1, 20).is_ok());
+        assert!(uid("projectUID", "").is_err());
+        assert!(uid("projectUID", "a b").is_err());
+    }
+
+    #[test]
+    fn emails() {
+        assert!(email("email", "a@b.co").is_ok());
+        for bad in [
+            "", "a", "a@b", "@b.co", "a@@b.co", "a b@c.de", "a@.b", "a@b..c",
+        ] {
+            assert!(email("email", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn base_names() {
+        assert_eq!(base_name("../../etc/passwd").as_deref(), Some("passwd"));
+        assert_eq!(base_name("C:\\x\\y.pdf").as_deref(), Some("y.pdf"));
+        assert_eq!(base_name(".."), None);
+        assert_eq!(base_name("dir/"), None);
+    }
+
+    #[test]
+    fn files() {
+        let d = tempfile::tempdir().unwrap();
+        assert!(regular_file("path", d.path()).is_err());
+        assert!(regular_file("path", &d.path().join("missing")).is_err());
+        let f = d.path().join("f");
+        std::fs::write(&f, b"abc").unwrap();
+        assert_eq!(regular_file("path", &f).unwrap(), 3);
+    }
+}
