@@ -40,7 +40,7 @@ fn valid_region(v: &Value) -> bool {
         m.iter()
             .find(|(key, _)| key.eq_ignore_ascii_case(k))
             .and_then(|(_, v)| v.as_f64())
-            .is_some_and(|n| n.is_finite() && (n >= 0.0 || *k == "x" || *k == "y"))
+            .is_some_and(|n| n.is_finite() && n >= 0.0)
     })
 }
 
@@ -75,7 +75,10 @@ pub async fn create(State(app): State<App>, headers: HeaderMap, body: Body) -> A
     let region = f.raw("region").cloned();
     if let Some(r) = &region {
         if !valid_region(r) {
-            f.error("region", "'region' must be an object with numeric x, y, width and height (width and height not negative).");
+            f.error(
+                "region",
+                "'region' must be an object with numeric x, y, width and height, none negative.",
+            );
         }
     }
     let parent = f.opt_str("parentUID").filter(|p| !p.trim().is_empty());

@@ -38,16 +38,12 @@ struct ProjectInput {
 }
 
 fn read_project_fields(f: &mut Fields<'_>, creating: bool) -> ProjectInput {
+    // projectName and projectOwnersUIDS are mandatory for create and edit alike; the other
+    // fields are optional (absent on edit = unchanged).
     let mut out = ProjectInput::default();
-    if creating {
-        let n = f.req_str("projectName");
-        f.max_len("projectName", Some(&n), 250);
-        out.name = Some(n);
-    } else if f.raw("projectName").is_some() {
-        let n = f.req_str("projectName");
-        f.max_len("projectName", Some(&n), 250);
-        out.name = Some(n);
-    }
+    let n = f.req_str("projectName");
+    f.max_len("projectName", Some(&n), 250);
+    out.name = Some(n);
     for (field, max) in [
         ("customer", 50),
         ("project", 50),
@@ -93,7 +89,7 @@ fn read_project_fields(f: &mut Fields<'_>, creating: bool) -> ProjectInput {
     }
     let owners = f.opt_str_list("projectOwnersUIDS");
     match &owners {
-        None if creating => f.error(
+        None => f.error(
             "projectOwnersUIDS",
             "'projectOwnersUIDS' must not be empty.",
         ),
