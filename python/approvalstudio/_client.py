@@ -1,0 +1,1076 @@
+"""The client: :class:`Client` and its resource groups.
+
+Every method is a blocking call into the Rust core that releases the GIL while it waits, can
+be interrupted with Ctrl-C, and raises the exceptions of :mod:`approvalstudio.errors`.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+from datetime import date, datetime, timezone
+from types import TracebackType
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    Iterable,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Type,
+    TypeVar,
+    Union,
+)
+
+from . import _native
+from .models import (
+    Annotation,
+    Asset,
+    EmailLanguage,
+    LoginResult,
+    MetaEntry,
+    Progress,
+    Project,
+    ProjectState,
+    Record,
+    RefDoc,
+    Region,
+    ReviewLink,
+    ReviewLinkRecipient,
+    Task,
+    TaskStatus,
+    TaskType,
+    TenantClient,
+    UploadResult,
+    User,
+    Webhook,
+)
+
+__all__ = [
+    "Client",
+    "Projects",
+    "Assets",
+    "RefDocs",
+    "Tasks",
+    "Annotations",
+    "Users",
+    "Webhooks",
+    "ReviewLinks",
+    "DEFAULT_BASE_URL",
+    "StrPath",
+    "ProgressCallback",
+]
+
+DEFAULT_BASE_URL = "https://api.approval.studio"
+
+StrPath = Union[str, "os.PathLike[str]"]
+"""A file system path: ``str`` or any ``os.PathLike`` (``pathlib.Path``)."""
+
+ProgressCallback = Callable[[Progress], Any]
+"""Called with a :class:`Progress` at most every ~100 ms and once at the end, on the calling
+thread with the GIL held. Raising an exception cancels the transfer and the exception
+propagates unchanged."""
+
+R = TypeVar("R", bound=Record)
+
+
+# -- argument checking (wrong types fail here, with the argument's name) -----------------------
+
+
+def _type_error(name: str, expected: str, value: Any) -> TypeError:
+    return TypeError(f"{name} must be {expected}, not {type(value).__name__}")
+
+
+def _str(name: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise _type_error(name, "str", value)
+    return value
+
+
+def _opt_str(name: str, value: Any) -> Optional[str]:
+    return None if value is None else _str(name, value)
+
+
+def _strs(name: str, value: Any) -> List[str]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise _type_error(name, "a list of str", value)
+    out = list(value)
+    for i, v in enumerate(out):
+        if not isinstance(v, str):
+            raise TypeError(f"{name}[{i}] must be str, not {type(v).__name__}")
+    return out
+
+
+def _opt_strs(name: str, value: Any) -> Optional[List[str]]:
+    return None if value is None else _strs(name, value)
+
+
+def _bool(name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _type_error(name, "bool", value)
+    return value
+
+
+def _opt_bool(name: str, value: Any) -> Optional[bool]:
+    return None if value is None else _bool(name, value)
+
+
+def _opt_int(name: str, value: Any) -> Optional[int]:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _type_error(name, "int", value)
+    return value
+
+
+def _opt_float(name: str, value: Any) -> Optional[float]:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _type_error(name, "a number", value)
+    return float(value)
+
+
+def _opt_date(name: str, value: Any) -> Optional[str]:
+    """datetime (naive = UTC) or date → RFC 3339 string in UTC."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return f"{value.isoformat()}T00:00:00Z"
+    raise _type_error(name, "a datetime or date", value)
+
+
+def _enum(name: str, value: Any, cls: Any) -> str:
+    if isinstance(value, cls):
+        return str(value.value)
+    if isinstance(value, str):
+        return value
+    raise _type_error(name, f"{cls.__name__} or str", value)
+
+
+def _opt_enum(name: str, value: Any, cls: Any) -> Optional[str]:
+    return None if value is None else _enum(name, value, cls)
+
+
+def _path(name: str, value: Any) -> bytes:
+    """str or os.PathLike → the path's bytes (so non-UTF-8 names survive)."""
+    if isinstance(value, bytes) or not isinstance(value, (str, os.PathLike)):
+        raise _type_error(name, "str or os.PathLike", value)
+    p = os.fspath(value)
+    if isinstance(p, bytes):
+        raise _type_error(name, "str or os.PathLike[str]", value)
+    return os.fsencode(p)
+
+
+def _progress(name: str, value: Any) -> Optional[ProgressCallback]:
+    if value is not None and not callable(value):
+        raise _type_error(name, "callable or None", value)
+    return value  # type: ignore[no-any-return]
+
+
+def _records(cls: Type[R], items: Any) -> List[R]:
+    return [cls._from_native(x) for x in items]
+
+
+def _fs_path(p: Any) -> pathlib.Path:
+    return pathlib.Path(os.fsdecode(p))
+
+
+# -- the client --------------------------------------------------------------------------------
+
+
+class Client:
+    """A client of the Approval Studio API.
+
+    Args:
+        base_url: the service (``https://api.approval.studio`` by default), or an emulator's
+            ``url``; the API is under ``{base_url}/api/v1/``.
+        username, password: credentials; the client logs in on first use and re-logs in
+            before the token expires, or once on a 401.
+        token: a bearer token obtained elsewhere (instead of username/password).
+        timeout: connect and read timeout in seconds (not a whole-transfer timeout).
+        max_retries: attempts for retryable failures (see the retry table of the design).
+
+    The client is thread-safe: share one between threads. Use it as a context manager, or
+    call :meth:`close`. The password and token never appear in ``repr``, logs or errors.
+    """
+
+    def __init__(
+        self,
+        base_url: str = DEFAULT_BASE_URL,
+        *,
+        username: Optional[str] = None,
+        password: Optional[str] = None,
+        token: Optional[str] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> None:
+        self._native = _native.NativeClient(
+            _str("base_url", base_url),
+            _opt_str("username", username),
+            _opt_str("password", password),
+            _opt_str("token", token),
+            _opt_float("timeout", timeout),
+            _opt_int("max_retries", max_retries),
+        )
+        self._base_url = base_url
+        self._username = username
+        self.projects = Projects(self)
+        """Projects: list, create, update, delete, state, metadata, proof reports, ..."""
+        self.assets = Assets(self)
+        """Assets: upload (files, URLs, many), wait_processed, get, download, delete, ..."""
+        self.refdocs = RefDocs(self)
+        """Reference documents: upload, upload_url, add_url, get, delete."""
+        self.tasks = Tasks(self)
+        """Tasks: list, get, create (upload, review, external review), complete, delete."""
+        self.annotations = Annotations(self)
+        """Annotations: list, create, delete, hide, complete, uncomplete."""
+        self.users = Users(self)
+        """Users: the tenant(s) with users, templates, columns and folders; the logged-in user."""
+        self.webhooks = Webhooks(self)
+        """Webhooks: list, create, delete, test."""
+        self.review_links = ReviewLinks(self)
+        """Review links: named, shareable sets of a project's assets, sent as external reviews."""
+
+    def _call(self, op: str, args: Dict[str, Any], progress: Any = None) -> Any:
+        return self._native.call(op, args, progress)
+
+    @property
+    def base_url(self) -> str:
+        """The base URL this client talks to."""
+        return self._base_url
+
+    def login(self) -> LoginResult:
+        """Logs in now (otherwise done on first use) and returns the token's expiry. The token
+        itself is in ``LoginResult.token`` and never shown by ``repr``."""
+        return LoginResult._from_native(self._call("token.login", {}))
+
+    def validate_token(self) -> bool:
+        """True when the current token is accepted by the server (``GET token/validate``)."""
+        return bool(self._call("token.validate", {}))
+
+    def close(self) -> None:
+        """Releases the client's connections. Further calls raise ``RuntimeError``."""
+        self._native.close()
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        who = f", username={self._username!r}" if self._username else ""
+        return f"Client(base_url={self._base_url!r}{who})"
+
+
+class _Resource:
+    __slots__ = ("_client",)
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    def _call(self, op: str, args: Dict[str, Any], progress: Any = None) -> Any:
+        return self._client._call(op, args, progress)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} of {self._client!r}>"
+
+
+class Projects(_Resource):
+    """Projects (``client.projects``)."""
+
+    __slots__ = ()
+
+    def list(
+        self,
+        *,
+        states: Optional[Sequence[Union[ProjectState, str]]] = None,
+        query: Optional[str] = None,
+        load_assets: bool = False,
+        load_last_version_assets_only: bool = True,
+        load_tasks: bool = False,
+        load_refdocs: bool = False,
+        load_metadata: bool = False,
+    ) -> List[Project]:
+        """Projects in ``states`` (default Active, OnHold, Completed) whose name, customer,
+        project, design, revision, description or tags contain ``query`` (case-sensitive)."""
+        args = {
+            "states": None
+            if states is None
+            else [_enum(f"states[{i}]", s, ProjectState) for i, s in enumerate(_list(states))],
+            "query": _opt_str("query", query),
+            "load_assets": _bool("load_assets", load_assets),
+            "load_last_version_assets_only": _bool(
+                "load_last_version_assets_only", load_last_version_assets_only
+            ),
+            "load_tasks": _bool("load_tasks", load_tasks),
+            "load_refdocs": _bool("load_refdocs", load_refdocs),
+            "load_metadata": _bool("load_metadata", load_metadata),
+        }
+        return _records(Project, self._call("projects.list", args))
+
+    def get(
+        self,
+        project_uid: str,
+        *,
+        load_assets: bool = False,
+        load_last_version_assets_only: bool = True,
+        load_tasks: bool = False,
+        load_refdocs: bool = False,
+        load_metadata: bool = False,
+    ) -> Project:
+        """One project by UID (raises NotFoundError when unknown)."""
+        args = {
+            "project_uid": _str("project_uid", project_uid),
+            "load_assets": _bool("load_assets", load_assets),
+            "load_last_version_assets_only": _bool(
+                "load_last_version_assets_only", load_last_version_assets_only
+            ),
+            "load_tasks": _bool("load_tasks", load_tasks),
+            "load_refdocs": _bool("load_refdocs", load_refdocs),
+            "load_metadata": _bool("load_metadata", load_metadata),
+        }
+        return Project._from_native(self._call("projects.get", args))
+
+    def create(
+        self,
+        name: str,
+        owner_uids: Sequence[str],
+        *,
+        client_uid: Optional[str] = None,
+        customer: Optional[str] = None,
+        project: Optional[str] = None,
+        design: Optional[str] = None,
+        revision: Optional[str] = None,
+        description: Optional[str] = None,
+        tags: Optional[Sequence[str]] = None,
+        due_date: Optional[Union[datetime, date]] = None,
+        template_uid: Optional[str] = None,
+        folder_uid: Optional[str] = None,
+    ) -> Project:
+        """Creates a project owned by ``owner_uids`` (1 to 20 user UIDs).
+
+        Limits checked before sending (InvalidInputError): customer/project/design/revision
+        at most 50 characters, description 200, at most 20 tags of 25 characters.
+        """
+        args = {
+            "name": _str("name", name),
+            "owner_uids": _strs("owner_uids", owner_uids),
+            "client_uid": _opt_str("client_uid", client_uid),
+            "customer": _opt_str("customer", customer),
+            "project": _opt_str("project", project),
+            "design": _opt_str("design", design),
+            "revision": _opt_str("revision", revision),
+            "description": _opt_str("description", description),
+            "tags": _opt_strs("tags", tags),
+            "due_date": _opt_date("due_date", due_date),
+            "template_uid": _opt_str("template_uid", template_uid),
+            "folder_uid": _opt_str("folder_uid", folder_uid),
+        }
+        return Project._from_native(self._call("projects.create", args))
+
+    def update(
+        self,
+        project_uid: str,
+        *,
+        name: Optional[str] = None,
+        owner_uids: Optional[Sequence[str]] = None,
+        client_uid: Optional[str] = None,
+        customer: Optional[str] = None,
+        project: Optional[str] = None,
+        design: Optional[str] = None,
+        revision: Optional[str] = None,
+        description: Optional[str] = None,
+        tags: Optional[Sequence[str]] = None,
+        due_date: Optional[Union[datetime, date]] = None,
+        template_uid: Optional[str] = None,
+        folder_uid: Optional[str] = None,
+    ) -> Project:
+        """Updates the given fields of a project (others unchanged). StateConflictError when
+        the project is Completed, Archived or InTransit."""
+        args = {
+            "project_uid": _str("project_uid", project_uid),
+            "name": _opt_str("name", name),
+            "owner_uids": _opt_strs("owner_uids", owner_uids),
+            "client_uid": _opt_str("client_uid", client_uid),
+            "customer": _opt_str("customer", customer),
+            "project": _opt_str("project", project),
+            "design": _opt_str("design", design),
+            "revision": _opt_str("revision", revision),
+            "description": _opt_str("description", description),
+            "tags": _opt_strs("tags", tags),
+            "due_date": _opt_date("due_date", due_date),
+            "template_uid": _opt_str("template_uid", template_uid),
+            "folder_uid": _opt_str("folder_uid", folder_uid),
+        }
+        return Project._from_native(self._call("projects.update", args))
+
+    def delete(self, project_uid: str) -> None:
+        """Deletes a project (only Completed or Archived ones: else StateConflictError)."""
+        self._call("projects.delete", {"project_uid": _str("project_uid", project_uid)})
+
+    def set_state(self, project_uid: str, state: Union[ProjectState, str]) -> None:
+        """Changes a project's state (``InTransit`` can't be requested)."""
+        self._call(
+            "projects.set_state",
+            {
+                "project_uid": _str("project_uid", project_uid),
+                "state": _enum("state", state, ProjectState),
+            },
+        )
+
+    def proof_report_url(self, project_uid: str) -> str:
+        """The download URL of the project's proof report (a PDF)."""
+        return str(
+            self._call("projects.proof_report", {"project_uid": _str("project_uid", project_uid)})
+        )
+
+    def download_proof_report(
+        self,
+        project_uid: str,
+        path: StrPath,
+        *,
+        progress: Optional[ProgressCallback] = None,
+    ) -> pathlib.Path:
+        """Downloads the project's proof report to ``path`` (a file, or a directory to put
+        the server's file name in); returns the file's path. Atomic: a failed download leaves
+        nothing under the target name."""
+        res = self._call(
+            "projects.download_proof_report",
+            {"project_uid": _str("project_uid", project_uid), "path": _path("path", path)},
+            _progress("progress", progress),
+        )
+        return _fs_path(res)
+
+    def metadata(self, project_uid: str) -> List[MetaEntry]:
+        """The project's metadata entries."""
+        return _records(
+            MetaEntry,
+            self._call("projects.meta", {"project_uid": _str("project_uid", project_uid)}),
+        )
+
+    def set_metadata(self, project_uid: str, key: str, value: str) -> None:
+        """Sets (inserts or replaces) one metadata entry."""
+        self._call(
+            "projects.set_meta",
+            {
+                "project_uid": _str("project_uid", project_uid),
+                "key": _str("key", key),
+                "value": _str("value", value),
+            },
+        )
+
+    def delete_metadata(self, project_uid: str, key: str) -> None:
+        """Removes one metadata entry."""
+        self._call(
+            "projects.delete_meta",
+            {"project_uid": _str("project_uid", project_uid), "key": _str("key", key)},
+        )
+
+    def move_to_column(self, project_uid: str, kanban_column_uid: str) -> None:
+        """Moves the project to a kanban column (UIDs from ``client.users.list()``)."""
+        self._call(
+            "projects.move_to_column",
+            {
+                "project_uid": _str("project_uid", project_uid),
+                "kanban_column_uid": _str("kanban_column_uid", kanban_column_uid),
+            },
+        )
+
+    def move_to_folder(self, project_uid: str, folder_uid: str) -> None:
+        """Moves the project to a folder (UIDs from ``client.users.list()``)."""
+        self._call(
+            "projects.move_to_folder",
+            {
+                "project_uid": _str("project_uid", project_uid),
+                "folder_uid": _str("folder_uid", folder_uid),
+            },
+        )
+
+
+def _list(v: Any) -> List[Any]:
+    if isinstance(v, (str, bytes)) or not isinstance(v, Iterable):
+        raise _type_error("states", "a list", v)
+    return list(v)
+
+
+class Assets(_Resource):
+    """Assets (``client.assets``)."""
+
+    __slots__ = ()
+
+    def get(self, asset_uid: str) -> Asset:
+        """One asset (version) by UID."""
+        return Asset._from_native(
+            self._call("assets.get", {"asset_uid": _str("asset_uid", asset_uid)})
+        )
+
+    def delete(self, asset_uid: str) -> None:
+        """Deletes an asset with its tasks, comments and attachments (unrecoverable)."""
+        self._call("assets.delete", {"asset_uid": _str("asset_uid", asset_uid)})
+
+    def upload(
+        self,
+        project_uid: str,
+        path: StrPath,
+        *,
+        task_uid: Optional[str] = None,
+        name: Optional[str] = None,
+        progress: Optional[ProgressCallback] = None,
+    ) -> str:
+        """Uploads a file as a new asset (or a new version, when an asset of the same name
+        exists) and returns its asset UID. Processing continues on the server: see
+        :meth:`wait_processed`. The file is streamed from disk; ``name`` defaults to the
+        file's name."""
+        return str(
+            self._call(
+                "assets.upload",
+                {
+                    "project_uid": _str("project_uid", project_uid),
+                    "path": _path("path", path),
+                    "task_uid": _opt_str("task_uid", task_uid),
+                    "name": _opt_str("name", name),
+                },
+                _progress("progress", progress),
+            )
+        )
+
+    def upload_url(
+        self,
+        project_uid: str,
+        url: str,
+        *,
+        task_uid: Optional[str] = None,
+        file_name: Optional[str] = None,
+    ) -> str:
+        """Makes the server fetch a public http(s) file as a new asset; returns its UID."""
+        return str(
+            self._call(
+                "assets.upload_url",
+                {
+                    "project_uid": _str("project_uid", project_uid),
+                    "url": _str("url", url),
+                    "task_uid": _opt_str("task_uid", task_uid),
+                    "file_name": _opt_str("file_name", file_name),
+                },
+            )
+        )
+
+    def upload_many(
+        self,
+        project_uid: str,
+        paths: Sequence[StrPath],
+        *,
+        concurrency: int = 4,
+        progress: Optional[ProgressCallback] = None,
+    ) -> List[UploadResult]:
+        """Uploads many files, ``concurrency`` at a time; returns one :class:`UploadResult`
+        per file, in order (a failed file does not stop the others). ``progress`` receives
+        the overall bytes; ``Progress.path`` names the file that advanced."""
+        if isinstance(paths, (str, bytes, os.PathLike)) or not isinstance(paths, Iterable):
+            raise _type_error("paths", "a list of paths", paths)
+        plist = [_path(f"paths[{i}]", p) for i, p in enumerate(paths)]
+        conc = _opt_int("concurrency", concurrency)
+        results = self._call(
+            "assets.upload_many",
+            {"project_uid": _str("project_uid", project_uid), "paths": plist, "concurrency": conc},
+            _progress("progress", progress),
+        )
+        out: List[UploadResult] = []
+        for path, uid, err in results:
+            r = UploadResult({"path": os.fsdecode(path), "asset_uid": uid})
+            r.error = err
+            out.append(r)
+        return out
+
+    def wait_processed(self, asset_uid: str, *, timeout: float = 300.0) -> Asset:
+        """Polls the asset (with backoff) until it is Processed or Failed and returns it;
+        RequestTimeoutError after ``timeout`` seconds."""
+        return Asset._from_native(
+            self._call(
+                "assets.wait_processed",
+                {"asset_uid": _str("asset_uid", asset_uid), "timeout": _opt_float("timeout", timeout)},
+            )
+        )
+
+    def download(
+        self,
+        asset_uid: str,
+        path: StrPath,
+        *,
+        progress: Optional[ProgressCallback] = None,
+    ) -> pathlib.Path:
+        """Downloads the asset's original file to ``path`` (a file, or a directory to put the
+        server's file name in) and returns the file's path. Atomic: a failed download never
+        leaves a partial file under the target name."""
+        res = self._call(
+            "assets.download",
+            {"asset_uid": _str("asset_uid", asset_uid), "path": _path("path", path)},
+            _progress("progress", progress),
+        )
+        return _fs_path(res)
+
+    def proof_report_url(self, asset_uid: str) -> str:
+        """The download URL of the asset's proof report (a PDF)."""
+        return str(self._call("assets.proof_report", {"asset_uid": _str("asset_uid", asset_uid)}))
+
+    def download_proof_report(
+        self,
+        asset_uid: str,
+        path: StrPath,
+        *,
+        progress: Optional[ProgressCallback] = None,
+    ) -> pathlib.Path:
+        """Downloads the asset's proof report (PDF) to ``path``; returns the file's path."""
+        res = self._call(
+            "assets.download_proof_report",
+            {"asset_uid": _str("asset_uid", asset_uid), "path": _path("path", path)},
+            _progress("progress", progress),
+        )
+        return _fs_path(res)
+
+
+class RefDocs(_Resource):
+    """Reference documents (``client.refdocs``)."""
+
+    __slots__ = ()
+
+    def upload(
+        self,
+        project_uid: str,
+        path: StrPath,
+        *,
+        task_uid: Optional[str] = None,
+        name: Optional[str] = None,
+        progress: Optional[ProgressCallback] = None,
+    ) -> str:
+        """Uploads a file as a reference document; returns its UID."""
+        return str(
+            self._call(
+                "refdocs.upload",
+                {
+                    "project_uid": _str("project_uid", project_uid),
+                    "path": _path("path", path),
+                    "task_uid": _opt_str("task_uid", task_uid),
+                    "name": _opt_str("name", name),
+                },
+                _progress("progress", progress),
+            )
+        )
+
+    def upload_url(
+        self,
+        project_uid: str,
+        url: str,
+        *,
+        task_uid: Optional[str] = None,
+        file_name: Optional[str] = None,
+    ) -> str:
+        """Makes the server fetch a public file as a reference document; returns its UID."""
+        return str(
+            self._call(
+                "refdocs.upload_url",
+                {
+                    "project_uid": _str("project_uid", project_uid),
+                    "url": _str("url", url),
+                    "task_uid": _opt_str("task_uid", task_uid),
+                    "file_name": _opt_str("file_name", file_name),
+                },
+            )
+        )
+
+    def add_url(self, project_uid: str, url: str, *, name: Optional[str] = None) -> str:
+        """Attaches a plain URL (not fetched) as a reference document; returns its UID."""
+        return str(
+            self._call(
+                "refdocs.add_url",
+                {
+                    "project_uid": _str("project_uid", project_uid),
+                    "url": _str("url", url),
+                    "name": _opt_str("name", name),
+                },
+            )
+        )
+
+    def get(self, ref_doc_uid: str) -> RefDoc:
+        """One reference document by UID."""
+        return RefDoc._from_native(
+            self._call("refdocs.get", {"ref_doc_uid": _str("ref_doc_uid", ref_doc_uid)})
+        )
+
+    def delete(self, ref_doc_uid: str) -> None:
+        """Deletes a reference document."""
+        self._call("refdocs.delete", {"ref_doc_uid": _str("ref_doc_uid", ref_doc_uid)})
+
+
+class Tasks(_Resource):
+    """Tasks (``client.tasks``)."""
+
+    __slots__ = ()
+
+    def list(self, *, types: Optional[Sequence[Union[TaskType, str]]] = None) -> List[Task]:
+        """The tasks assigned to the caller, of ``types`` (default all)."""
+        t = None
+        if types is not None:
+            if isinstance(types, (str, bytes)) or not isinstance(types, Iterable):
+                raise _type_error("types", "a list of TaskType", types)
+            t = [_enum(f"types[{i}]", x, TaskType) for i, x in enumerate(types)]
+        return _records(Task, self._call("tasks.list", {"types": t}))
+
+    def get(self, task_uid: str) -> Task:
+        """One task by UID."""
+        return Task._from_native(self._call("tasks.get", {"task_uid": _str("task_uid", task_uid)}))
+
+    def delete(self, task_uid: str) -> None:
+        """Deletes a task."""
+        self._call("tasks.delete", {"task_uid": _str("task_uid", task_uid)})
+
+    def create_asset_upload(
+        self,
+        project_uid: str,
+        user_uid: str,
+        *,
+        due_date: Optional[Union[datetime, date]] = None,
+        comment: Optional[str] = None,
+    ) -> Task:
+        """Asks a user to upload assets to a project."""
+        return Task._from_native(
+            self._call(
+                "tasks.create_asset_upload",
+                {
+                    "project_uid": _str("project_uid", project_uid),
+                    "user_uid": _str("user_uid", user_uid),
+                    "due_date": _opt_date("due_date", due_date),
+                    "comment": _opt_str("comment", comment),
+                },
+            )
+        )
+
+    def create_refdoc_upload(
+        self,
+        project_uid: str,
+        user_uid: str,
+        *,
+        due_date: Optional[Union[datetime, date]] = None,
+        comment: Optional[str] = None,
+    ) -> Task:
+        """Asks a user to upload reference documents to a project."""
+        return Task._from_native(
+            self._call(
+                "tasks.create_refdoc_upload",
+                {
+                    "project_uid": _str("project_uid", project_uid),
+                    "user_uid": _str("user_uid", user_uid),
+                    "due_date": _opt_date("due_date", due_date),
+                    "comment": _opt_str("comment", comment),
+                },
+            )
+        )
+
+    def create_review(
+        self,
+        project_uid: str,
+        user_uid: str,
+        asset_uids: Sequence[str],
+        *,
+        due_date: Optional[Union[datetime, date]] = None,
+        comment: Optional[str] = None,
+    ) -> Task:
+        """Asks a user of the tenant to review assets."""
+        return Task._from_native(
+            self._call(
+                "tasks.create_review",
+                {
+                    "project_uid": _str("project_uid", project_uid),
+                    "user_uid": _str("user_uid", user_uid),
+                    "asset_uids": _strs("asset_uids", asset_uids),
+                    "due_date": _opt_date("due_date", due_date),
+                    "comment": _opt_str("comment", comment),
+                },
+            )
+        )
+
+    def create_external_review(
+        self,
+        project_uid: str,
+        email: str,
+        asset_uids: Sequence[str],
+        *,
+        due_date: Optional[Union[datetime, date]] = None,
+        password: Optional[str] = None,
+        email_subject: Optional[str] = None,
+        email_language: Optional[Union[EmailLanguage, str]] = None,
+        comment: Optional[str] = None,
+        allow_download_assets: Optional[bool] = None,
+        read_only: Optional[bool] = None,
+    ) -> Task:
+        """Sends assets for review to someone outside the tenant by e-mail; the task's
+        ``review_url`` is the link they get."""
+        return Task._from_native(
+            self._call(
+                "tasks.create_external_review",
+                {
+                    "project_uid": _str("project_uid", project_uid),
+                    "email": _str("email", email),
+                    "asset_uids": _strs("asset_uids", asset_uids),
+                    "due_date": _opt_date("due_date", due_date),
+                    "password": _opt_str("password", password),
+                    "email_subject": _opt_str("email_subject", email_subject),
+                    "email_language": _opt_enum("email_language", email_language, EmailLanguage),
+                    "comment": _opt_str("comment", comment),
+                    "allow_download_assets": _opt_bool(
+                        "allow_download_assets", allow_download_assets
+                    ),
+                    "read_only": _opt_bool("read_only", read_only),
+                },
+            )
+        )
+
+    def complete(
+        self,
+        task_uid: str,
+        *,
+        status: Optional[Union[TaskStatus, str]] = None,
+        comment: Optional[str] = None,
+    ) -> None:
+        """Completes a task: upload tasks without a status; review tasks with Approved,
+        Rejected or ApprovedWithChanges."""
+        self._call(
+            "tasks.complete",
+            {
+                "task_uid": _str("task_uid", task_uid),
+                "status": _opt_enum("status", status, TaskStatus),
+                "comment": _opt_str("comment", comment),
+            },
+        )
+
+
+class Annotations(_Resource):
+    """Annotations (``client.annotations``)."""
+
+    __slots__ = ()
+
+    def list(self, asset_uid: str) -> List[Annotation]:
+        """The annotations and comments of an asset."""
+        return _records(
+            Annotation, self._call("annotations.list", {"asset_uid": _str("asset_uid", asset_uid)})
+        )
+
+    def create(
+        self,
+        asset_uid: str,
+        text: str,
+        *,
+        page: Optional[int] = None,
+        region: Optional[Union[Region, Tuple[float, float, float, float], Mapping[str, float]]] = None,
+        parent_uid: Optional[str] = None,
+    ) -> Annotation:
+        """Writes an annotation on an asset's page (``region`` = x, y, width, height), or a
+        comment on an annotation (``parent_uid``)."""
+        reg: Optional[Dict[str, float]] = None
+        if region is not None:
+            if isinstance(region, Region):
+                reg = {"x": region.x, "y": region.y, "width": region.width, "height": region.height}
+            elif isinstance(region, Mapping):
+                reg = {k: float(region[k]) for k in ("x", "y", "width", "height")}
+            elif isinstance(region, tuple) and len(region) == 4:
+                reg = dict(zip(("x", "y", "width", "height"), map(float, region)))
+            else:
+                raise _type_error("region", "a Region, a dict or an (x, y, width, height) tuple", region)
+        return Annotation._from_native(
+            self._call(
+                "annotations.create",
+                {
+                    "asset_uid": _str("asset_uid", asset_uid),
+                    "text": _str("text", text),
+                    "page": _opt_int("page", page),
+                    "region": reg,
+                    "parent_uid": _opt_str("parent_uid", parent_uid),
+                },
+            )
+        )
+
+    def delete(self, annotation_uid: str) -> None:
+        """Deletes an annotation (only the caller's own)."""
+        self._call(
+            "annotations.delete", {"annotation_uid": _str("annotation_uid", annotation_uid)}
+        )
+
+    def hide(self, annotation_uid: str) -> None:
+        """Hides an annotation (only the caller's own)."""
+        self._call("annotations.hide", {"annotation_uid": _str("annotation_uid", annotation_uid)})
+
+    def complete(self, annotation_uid: str) -> None:
+        """Marks an annotation completed."""
+        self._call(
+            "annotations.complete", {"annotation_uid": _str("annotation_uid", annotation_uid)}
+        )
+
+    def uncomplete(self, annotation_uid: str) -> None:
+        """Marks an annotation not completed."""
+        self._call(
+            "annotations.uncomplete", {"annotation_uid": _str("annotation_uid", annotation_uid)}
+        )
+
+
+class Users(_Resource):
+    """Users and tenants (``client.users``)."""
+
+    __slots__ = ()
+
+    def list(self) -> List[TenantClient]:
+        """The tenants (API "clients") with their users, templates, kanban columns, folders."""
+        return _records(TenantClient, self._call("users.list", {}))
+
+    def logged_in(self) -> User:
+        """The user this client is logged in as."""
+        return User._from_native(self._call("users.logged_in", {}))
+
+
+class Webhooks(_Resource):
+    """Webhooks of the tenant (``client.webhooks``)."""
+
+    __slots__ = ()
+
+    def list(self) -> List[Webhook]:
+        """The tenant's webhooks."""
+        return _records(Webhook, self._call("webhooks.list", {}))
+
+    def create(
+        self, url: str, *, client_uid: Optional[str] = None, event_type: Optional[str] = None
+    ) -> Webhook:
+        """Registers ``url`` for events (StateConflictError when already registered). Keep
+        the returned ``secret``: deliveries carry it in the ``Api-Secret`` header."""
+        return Webhook._from_native(
+            self._call(
+                "webhooks.create",
+                {
+                    "url": _str("url", url),
+                    "client_uid": _opt_str("client_uid", client_uid),
+                    "event_type": _opt_str("event_type", event_type),
+                },
+            )
+        )
+
+    def delete(self, webhook_uid: str) -> None:
+        """Removes a webhook."""
+        self._call("webhooks.delete", {"webhook_uid": _str("webhook_uid", webhook_uid)})
+
+    def test(self, webhook_uid: str) -> None:
+        """Makes the service post a ``webhook.test`` event to the webhook."""
+        self._call("webhooks.test", {"webhook_uid": _str("webhook_uid", webhook_uid)})
+
+
+class ReviewLinks(_Resource):
+    """Review links (``client.review_links``): a named set of a project's assets with
+    options, sent to recipients as external reviews (one ``task/review_asset_ext`` task per
+    recipient, whose review URL is that recipient's short URL). Stored as project metadata
+    ``review_link:<id>``, so any process or language can list, read and extend them."""
+
+    __slots__ = ()
+
+    def create(
+        self,
+        project_uid: str,
+        name: str,
+        *,
+        asset_uids: Optional[Sequence[str]] = None,
+        allow_approvals: bool = True,
+        current_version_only: bool = False,
+        enable_downloading: bool = True,
+        expires_at: Optional[Union[datetime, date]] = None,
+        password: Optional[str] = None,
+    ) -> ReviewLink:
+        """Creates a review link for a project, with ``asset_uids`` added when given. A
+        ``password`` is not stored: pass it again to :meth:`send`."""
+        return ReviewLink._from_native(
+            self._call(
+                "review_links.create",
+                {
+                    "project_uid": _str("project_uid", project_uid),
+                    "name": _str("name", name),
+                    "asset_uids": _opt_strs("asset_uids", asset_uids),
+                    "allow_approvals": _bool("allow_approvals", allow_approvals),
+                    "current_version_only": _bool("current_version_only", current_version_only),
+                    "enable_downloading": _bool("enable_downloading", enable_downloading),
+                    "expires_at": _opt_date("expires_at", expires_at),
+                    "password": _opt_str("password", password),
+                },
+            )
+        )
+
+    def get(self, project_uid: str, link_id: str) -> ReviewLink:
+        """Reads a review link back (NotFoundError when unknown)."""
+        return ReviewLink._from_native(
+            self._call(
+                "review_links.get",
+                {"project_uid": _str("project_uid", project_uid), "link_id": _str("link_id", link_id)},
+            )
+        )
+
+    def list(self, project_uid: str) -> List[ReviewLink]:
+        """The review links of a project, oldest first."""
+        return _records(
+            ReviewLink,
+            self._call("review_links.list", {"project_uid": _str("project_uid", project_uid)}),
+        )
+
+    def add_assets(self, project_uid: str, link_id: str, asset_uids: Sequence[str]) -> ReviewLink:
+        """Adds assets to a review link; returns the updated link."""
+        return ReviewLink._from_native(
+            self._call(
+                "review_links.add_assets",
+                {
+                    "project_uid": _str("project_uid", project_uid),
+                    "link_id": _str("link_id", link_id),
+                    "asset_uids": _strs("asset_uids", asset_uids),
+                },
+            )
+        )
+
+    def send(
+        self,
+        project_uid: str,
+        link_id: str,
+        recipients: Sequence[str],
+        *,
+        password: Optional[str] = None,
+        email_language: Optional[Union[EmailLanguage, str]] = None,
+        comment: Optional[str] = None,
+    ) -> List[ReviewLinkRecipient]:
+        """Sends the link to each e-mail in ``recipients``; each result's ``short_url`` is
+        what that recipient opens."""
+        return _records(
+            ReviewLinkRecipient,
+            self._call(
+                "review_links.send",
+                {
+                    "project_uid": _str("project_uid", project_uid),
+                    "link_id": _str("link_id", link_id),
+                    "recipients": _strs("recipients", recipients),
+                    "password": _opt_str("password", password),
+                    "email_language": _opt_enum("email_language", email_language, EmailLanguage),
+                    "comment": _opt_str("comment", comment),
+                },
+            ),
+        )
+
+    def delete(self, project_uid: str, link_id: str) -> None:
+        """Forgets a review link (the tasks it produced stay)."""
+        self._call(
+            "review_links.delete",
+            {"project_uid": _str("project_uid", project_uid), "link_id": _str("link_id", link_id)},
+        )

@@ -1,0 +1,75 @@
+//! Maps the core's `Error` to the Python exceptions of `approvalstudio.errors`.
+
+use approvalstudio::{Error, ErrorKind};
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+/// The Python exception class name for an error kind.
+pub fn class_name(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::InvalidInput => "InvalidInputError",
+        ErrorKind::Validation => "ValidationError",
+        ErrorKind::Unauthorized => "AuthenticationError",
+        ErrorKind::Forbidden => "ForbiddenError",
+        ErrorKind::NotFound => "NotFoundError",
+        ErrorKind::NotAcceptable | ErrorKind::Gone | ErrorKind::PreconditionFailed => {
+            "StateConflictError"
+        }
+        ErrorKind::RateLimited => "RateLimitError",
+        ErrorKind::Server => "ServerError",
+        ErrorKind::Transport => "TransportError",
+        ErrorKind::Timeout => "RequestTimeoutError",
+        ErrorKind::Ambiguous => "AmbiguousRequestError",
+        ErrorKind::Decode => "DecodeError",
+        ErrorKind::Io => "LocalFileError",
+        ErrorKind::Cancelled => "CancelledError",
+        _ => "ApprovalStudioError",
+    }
+}
+
+/// Builds `approvalstudio.errors.<Class>(message, status_code=..., ...)` from a core error.
+pub fn to_pyerr(py: Python<'_>, e: &Error) -> PyErr {
+    match build(py, e) {
+        Ok(err) => err,
+        Err(err) => err,
+    }
+}
+
+fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
+    let module = py.import("approvalstudio.errors")?;
+    let cls = module.getattr(class_name(e.kind()))?;
+    let kw = PyDict::new(py);
+    kw.set_item("status_code", e.status())?;
+    kw.set_item("trace_id", e.trace_id())?;
+    kw.set_item("body", e.body())?;
+    kw.set_item("retry_after", e.retry_after().map(|d| d.as_secs_f64()))?;
+    let fields = PyDict::new(py);
+    for (k, v) in e.fields() {
+        fields.set_item(k, v.clone())?;
+    }
+    kw.set_item("fields", fields)?;
+    kw.set_item("kind", e.kind().as_str())?;
+    kw.set_item("operation", e.operation())?;
+    kw.set_item("description", e.to_string())?;
+    let obj = cls.call((e.message(),), Some(&kw))?;
+    Ok(PyErr::from_value(obj))
+}
+
+/// A `RuntimeError` for misuse of the binding (e.g. re-entering the client from a callback).
+pub fn runtime(msg: impl Into<String>) -> PyErr {
+    PyRuntimeError::new_err(msg.into())
+}
+
+/// Raises `approvalstudio.errors.<class>` with a message (for errors made by the binding).
+pub fn raise(py: Python<'_>, class: &str, msg: impl Into<String>) -> PyErr {
+    let msg = msg.into();
+    match py
+        .import("approvalstudio.errors")
+        .and_then(|m| m.getattr(class))
+        .and_then(|c| c.call1((msg.as_str(),)))
+    {
+        Ok(obj) => PyErr::from_value(obj),
+        Err(e) => e,
+    }
+}
