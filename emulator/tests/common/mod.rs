@@ -270,3 +270,22 @@ pub fn assert_envelope(r: &Resp, status: u16, msg_part: &str) {
         "message `{m}` should contain `{msg_part}`"
     );
 }
+
+impl Ctx {
+    /// POST a multipart form of text fields.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        let mut form = reqwest::multipart::Form::new();
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        let r = self
+            .http
+            .post(self.url(path))
+            .bearer_auth(&self.token)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        Self::resp(r).await
+    }
+}
