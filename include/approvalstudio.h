@@ -113,7 +113,8 @@ typedef enum apst_result {
    */
   APST_DECODE = 14,
   /**
-   * A local file could not be read or written (missing, unreadable, a directory, ...).
+   * A local file could not be read or written while transferring (a path that is missing,
+   * unreadable or a directory is reported up front as `APST_INVALID_INPUT`).
    */
   APST_IO = 15,
   /**
@@ -143,6 +144,36 @@ typedef enum apst_result {
    */
   APST_UNKNOWN = 21,
 } apst_result;
+
+/**
+ * Severity of a log message (`APST_LOG_ERROR` is the most severe).
+ */
+typedef enum apst_log_level {
+  /**
+   * Nothing is logged.
+   */
+  APST_LOG_OFF = 0,
+  /**
+   * Failures.
+   */
+  APST_LOG_ERROR = 1,
+  /**
+   * Retries, rate limiting, recoverable problems.
+   */
+  APST_LOG_WARN = 2,
+  /**
+   * One line per operation.
+   */
+  APST_LOG_INFO = 3,
+  /**
+   * Per-attempt detail.
+   */
+  APST_LOG_DEBUG = 4,
+  /**
+   * Everything, including the HTTP stack.
+   */
+  APST_LOG_TRACE = 5,
+} apst_log_level;
 
 /**
  * A connection to the Approval Studio API (an opaque handle). Create it with
@@ -606,12 +637,13 @@ enum apst_result apst_asset_delete(const struct apst_client *client,
 
 /**
  * Uploads a file as a new asset of a project (`POST asset/upload`), streaming it from disk.
- * `task_uid` (an UploadAssets/UploadChangedAsset task) and `file_name` (the asset's name;
- * default: the file's base name) may be NULL. `progress` may be NULL; it is called on the
+ * `task_uid` (an UploadAssets or UploadChangedAsset task) and `file_name` (the asset's
+ * name, by default the file's base name) may be NULL. `progress` may be NULL; it is called on the
  * calling thread, at most about every 100 ms and at the end; returning non-zero cancels
  * the upload (`APST_CANCELLED`). `progress_userdata` is passed through and may be NULL.
  * `*out_asset_uid` receives the new asset's UID; processing continues on the server (see
- * `apst_asset_wait_processed`). A missing, unreadable or directory path gives `APST_IO`;
+ * `apst_asset_wait_processed`). A missing, unreadable or directory path gives `APST_INVALID_INPUT` naming `path`
+ * (checked before anything is sent);
  * a full storage `APST_FORBIDDEN`; a lost answer `APST_AMBIGUOUS` (not retried once sent).
  *
  * Ownership: borrows the inputs; `*out_asset_uid` is owned by the caller
@@ -905,7 +937,7 @@ enum apst_result apst_project_move_to_folder(const struct apst_client *client,
  * it from disk. `task_uid` (an UploadRefDocs task), `file_name`, `progress` and
  * `progress_userdata` may be NULL; the callback runs on the calling thread and a non-zero
  * return cancels (`APST_CANCELLED`). `*out_refdoc_uid` receives the new UID. A missing,
- * unreadable or directory path gives `APST_IO`.
+ * unreadable or directory path gives `APST_INVALID_INPUT` naming `path`.
  *
  * Ownership: borrows the inputs; `*out_refdoc_uid` is owned by the caller
  * (`apst_string_free`). Thread-safety: thread-safe.
@@ -1277,8 +1309,8 @@ enum apst_result apst_webhook_verify(const char *secret_header,
 /**
  * Parses a webhook delivery. `body`/`body_len` are the raw request body (need not be
  * NUL-terminated). When `expected_secret` is given, `secret_header` (the delivery's
- * `Api-Secret` header) must match it or the call fails with `APST_UNAUTHORIZED`; both may
- * be NULL to skip the check (not recommended). `*out_json` receives the event normalized to
+ * `Api-Secret` header) must match it, or the call fails with `APST_UNAUTHORIZED`.
+ * `secret_header` and `expected_secret` may be NULL (no check, not recommended). `*out_json` receives the event normalized to
  * `{"EventId", "EventType", "Created", "Data": {...}}` (Data fields in the API's names);
  * unknown event types are passed through with their raw Data. A body that is not a JSON
  * object with an `EventType` gives `APST_DECODE`.

@@ -41,7 +41,8 @@ pub enum apst_result {
     APST_AMBIGUOUS = 13,
     /// The server's response could not be understood.
     APST_DECODE = 14,
-    /// A local file could not be read or written (missing, unreadable, a directory, ...).
+    /// A local file could not be read or written while transferring (a path that is missing,
+    /// unreadable or a directory is reported up front as `APST_INVALID_INPUT`).
     APST_IO = 15,
     /// The operation was cancelled (a progress callback returned non-zero).
     APST_CANCELLED = 16,

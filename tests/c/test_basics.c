@@ -19,7 +19,6 @@ static void on_log(void *userdata, int level, const char *target, const char *me
 
 int main(void) {
     char buf[32];
-    apst_error *err = NULL;
     apst_client *client = NULL;
     apst_client_builder *b;
 

@@ -148,7 +148,9 @@ int main(void) {
     REQUIRE_OK(apst_project_list(client, NULL, &json, &err));
     CHECK(json[0] == '[');
     apst_string_free(json);
-    snprintf(params, sizeof params, "{\"projectUID\":\"%s\",\"description\":\"from C\"}", project);
+    snprintf(params, sizeof params,
+             "{\"projectUID\":\"%s\",\"projectName\":\"C workflow\",\"projectOwnersUIDS\":[\"%s\"],"
+             "\"description\":\"from C\"}", project, me);
     REQUIRE_OK(apst_project_update(client, params, &json, &err));
     CHECK(strstr(json, "from C") != NULL);
     apst_string_free(json);

@@ -79,12 +79,13 @@ pub unsafe extern "C" fn apst_asset_delete(
 }
 
 /// Uploads a file as a new asset of a project (`POST asset/upload`), streaming it from disk.
-/// `task_uid` (an UploadAssets/UploadChangedAsset task) and `file_name` (the asset's name;
-/// default: the file's base name) may be NULL. `progress` may be NULL; it is called on the
+/// `task_uid` (an UploadAssets or UploadChangedAsset task) and `file_name` (the asset's
+/// name, by default the file's base name) may be NULL. `progress` may be NULL; it is called on the
 /// calling thread, at most about every 100 ms and at the end; returning non-zero cancels
 /// the upload (`APST_CANCELLED`). `progress_userdata` is passed through and may be NULL.
 /// `*out_asset_uid` receives the new asset's UID; processing continues on the server (see
-/// `apst_asset_wait_processed`). A missing, unreadable or directory path gives `APST_IO`;
+/// `apst_asset_wait_processed`). A missing, unreadable or directory path gives `APST_INVALID_INPUT` naming `path`
+/// (checked before anything is sent);
 /// a full storage `APST_FORBIDDEN`; a lost answer `APST_AMBIGUOUS` (not retried once sent).
 ///
 /// Ownership: borrows the inputs; `*out_asset_uid` is owned by the caller

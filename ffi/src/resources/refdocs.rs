@@ -15,7 +15,7 @@ use crate::progress::{apst_progress_callback, with_progress};
 /// it from disk. `task_uid` (an UploadRefDocs task), `file_name`, `progress` and
 /// `progress_userdata` may be NULL; the callback runs on the calling thread and a non-zero
 /// return cancels (`APST_CANCELLED`). `*out_refdoc_uid` receives the new UID. A missing,
-/// unreadable or directory path gives `APST_IO`.
+/// unreadable or directory path gives `APST_INVALID_INPUT` naming `path`.
 ///
 /// Ownership: borrows the inputs; `*out_refdoc_uid` is owned by the caller
 /// (`apst_string_free`). Thread-safety: thread-safe.

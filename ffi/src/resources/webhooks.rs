@@ -159,8 +159,8 @@ fn event_json(e: &apst_core::webhook::Event) -> serde_json::Value {
 
 /// Parses a webhook delivery. `body`/`body_len` are the raw request body (need not be
 /// NUL-terminated). When `expected_secret` is given, `secret_header` (the delivery's
-/// `Api-Secret` header) must match it or the call fails with `APST_UNAUTHORIZED`; both may
-/// be NULL to skip the check (not recommended). `*out_json` receives the event normalized to
+/// `Api-Secret` header) must match it, or the call fails with `APST_UNAUTHORIZED`.
+/// `secret_header` and `expected_secret` may be NULL (no check, not recommended). `*out_json` receives the event normalized to
 /// `{"EventId", "EventType", "Created", "Data": {...}}` (Data fields in the API's names);
 /// unknown event types are passed through with their raw Data. A body that is not a JSON
 /// object with an `EventType` gives `APST_DECODE`.
