@@ -398,7 +398,9 @@ impl<'a> Projects<'a> {
         }
     }
 
-    /// `PUT project`: edits a project (406 unless Active or OnHold).
+    /// `PUT project`: edits a project (406 unless Active or OnHold). The service replaces the
+    /// project's fields, so the current project is read first and unset fields keep their
+    /// values.
     pub async fn update(&self, u: ProjectUpdate) -> Result<Project> {
         v::uid("projectUID", &u.project_uid)?;
         if let Some(n) = &u.name {
@@ -415,19 +417,22 @@ impl<'a> Projects<'a> {
         if let Some(o) = &u.owners {
             v::uids("projectOwnersUIDS", o, 1, v::MAX_OWNERS)?;
         }
+        // PUT replaces the project: start from its current fields so unset ones are kept.
+        let cur = self.get(&u.project_uid).await?;
+        let keep = |new: Option<String>, old: &Option<String>| new.or_else(|| old.clone());
         let body = Body::new()
             .set("projectUID", u.project_uid.clone())
-            .opt("projectName", u.name)
-            .opt("customer", u.customer)
-            .opt("project", u.project)
-            .opt("design", u.design)
-            .opt("revision", u.revision)
-            .opt("description", u.description)
-            .opt("tags", u.tags)
-            .date("dueDate", u.due_date)
-            .opt("projectOwnersUIDS", u.owners)
-            .opt("templateUID", u.template_uid)
-            .opt("folderUID", u.folder_uid)
+            .opt("projectName", keep(u.name, &cur.name))
+            .opt("customer", keep(u.customer, &cur.customer))
+            .opt("project", keep(u.project, &cur.project))
+            .opt("design", keep(u.design, &cur.design))
+            .opt("revision", keep(u.revision, &cur.revision))
+            .opt("description", keep(u.description, &cur.description))
+            .set("tags", u.tags.unwrap_or(cur.tags))
+            .date("dueDate", u.due_date.or(cur.due_date))
+            .set("projectOwnersUIDS", u.owners.unwrap_or(cur.owners))
+            .opt("templateUID", keep(u.template_uid, &cur.template_uid))
+            .opt("folderUID", keep(u.folder_uid, &cur.folder_uid))
             .build();
         let v = self
             .client

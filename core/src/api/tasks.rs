@@ -29,6 +29,9 @@ pub struct NewTask {
     pub due_date: Option<DateTime<Utc>>,
     /// Comment.
     pub comment: Option<String>,
+    /// Asks for a new version of this asset: the task becomes an `UploadChangedAsset` task
+    /// (sent as `assetUID`; **assumed** by API-NOTES, implemented by the emulator).
+    pub changed_asset_uid: Option<String>,
 }
 
 impl NewTask {
@@ -48,7 +51,10 @@ impl NewTask {
 }
 opt_setters!(NewTask {
     /// Comment.
-    comment
+    comment,
+    /// Requests a new version of this asset (an `UploadChangedAsset` task); upload it with
+    /// [`Upload::new_version`](crate::Upload::new_version).
+    changed_asset_uid
 });
 
 /// An internal review task (`task/review_asset`).
@@ -247,11 +253,21 @@ impl<'a> Tasks<'a> {
     ) -> Result<Task> {
         v::uid("projectUID", &t.project_uid)?;
         v::uid("userUID", &t.user_uid)?;
+        if let Some(a) = &t.changed_asset_uid {
+            if path != "task/asset_upload" {
+                return Err(Error::invalid_input(
+                    "changed_asset_uid",
+                    "only asset upload tasks can request a new version of an asset",
+                ));
+            }
+            v::uid("assetUID", a)?;
+        }
         let body = Body::new()
             .set("projectUID", t.project_uid)
             .set("userUID", t.user_uid)
             .date("dueDate", t.due_date)
             .opt("comment", t.comment)
+            .opt("assetUID", t.changed_asset_uid)
             .build();
         let v = self
             .client
