@@ -129,13 +129,20 @@ def test_rate_limit(emu: Emulator) -> None:
     with emu.client() as c:
         c.login()
         emu.config(quota={"limit": 2, "period": "1h"})
+        # The client stops on its own once X-Rate-Limit-Remaining says 0 (no 429 needed) ...
         with pytest.raises(RateLimitError) as ei:
             for _ in range(5):
                 c.users.logged_in()
+        assert ei.value.retry_after is not None and ei.value.retry_after > 60
+    # ... and a fresh client gets the server's 429 (plain-text body, Retry-After).
+    with emu.client() as fresh:
+        with pytest.raises(RateLimitError) as ei:
+            fresh.users.logged_in()
     e = ei.value
     assert e.status_code == 429
     assert e.retry_after is not None and e.retry_after > 60
     assert "retry after" in str(e)
+    assert any(r["status"] == 429 for r in emu.requests())
 
 
 def test_server_error(client: approvalstudio.Client, emu: Emulator) -> None:
@@ -197,7 +204,7 @@ def test_invalid_input_names_the_argument(client: approvalstudio.Client, owner_u
     with pytest.raises(InvalidInputError):
         client.projects.create("P", [owner_uid], description="d" * 201)
     with pytest.raises(InvalidInputError):
-        client.projects.get("not-a-uid")
+        client.projects.get("not a uid")
 
 
 def test_pickle_round_trip(client: approvalstudio.Client) -> None:
