@@ -152,7 +152,7 @@ pub(crate) struct Inner {
     http: parking_lot::Mutex<(u32, reqwest::Client)>,
     auth: parking_lot::Mutex<AuthState>,
     login_lock: tokio::sync::Mutex<()>,
-    gate: parking_lot::Mutex<Option<Instant>>,
+    gate: RateGate,
     logins: std::sync::atomic::AtomicU64,
 }
 
@@ -200,15 +200,181 @@ fn retry_after(h: &reqwest::header::HeaderMap) -> Option<Duration> {
     })
 }
 
-/// Time until `X-Rate-Limit-Reset`, measured against the response's `Date` when present (so
-/// a skewed clock on either side doesn't matter).
+/// Time until `X-Rate-Limit-Reset`. Measured against the local clock, or against the
+/// response's `Date` when the two clocks disagree by more than 5 s (a skewed clock on either
+/// side then doesn't matter).
 fn rate_limit_reset(h: &reqwest::header::HeaderMap) -> Option<Duration> {
     let reset = crate::models::parse_date(header_str(h, "x-rate-limit-reset")?)?;
+    let local = Utc::now();
     let now = header_str(h, "date")
         .and_then(|d| DateTime::parse_from_rfc2822(d).ok())
         .map(|d| d.with_timezone(&Utc))
-        .unwrap_or_else(Utc::now);
+        .filter(|d| (*d - local).num_seconds().abs() > 5)
+        .unwrap_or(local);
     Some((reset - now).to_std().unwrap_or_default())
+}
+
+/// The client's shared rate gate. It learns the quota from the `X-Rate-Limit-*` headers:
+/// while the budget of the current window lasts, requests go; when it is used up (a response
+/// says `X-Rate-Limit-Remaining: 0`, or a 429 came back) every request of the client waits
+/// until the reset; after a reset, one probe request goes first and the others wait for the
+/// budget it reports, so a herd of waiting requests doesn't burst into 429s.
+#[derive(Default)]
+pub(crate) struct RateGate {
+    st: parking_lot::Mutex<GateState>,
+    notify: tokio::sync::Notify,
+}
+
+#[derive(Default)]
+struct GateState {
+    /// Saw rate-limit headers at least once.
+    seen: bool,
+    /// Requests left in the current window (local estimate).
+    remaining: Option<i64>,
+    /// When the current window resets.
+    reset_at: Option<Instant>,
+    /// Closed (429 or budget used up) until then.
+    closed_until: Option<Instant>,
+    /// A probe request is in flight.
+    probe: bool,
+}
+
+/// Reports a ticket back to the gate exactly once, also when the request is cancelled.
+struct TicketGuard<'a> {
+    gate: &'a RateGate,
+    ticket: Option<Ticket>,
+}
+
+impl TicketGuard<'_> {
+    fn observe(&mut self, h: Option<&reqwest::header::HeaderMap>) {
+        if let Some(t) = self.ticket.take() {
+            self.gate.observe(t, h);
+        }
+    }
+}
+
+impl Drop for TicketGuard<'_> {
+    fn drop(&mut self) {
+        self.observe(None);
+    }
+}
+
+/// What a request got from the gate (a probe must report back).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Ticket {
+    Free,
+    Budget,
+    Probe,
+}
+
+impl RateGate {
+    async fn acquire(&self, op: &str, max_wait: Duration, deadline: Instant) -> Result<Ticket> {
+        loop {
+            let wait_until = {
+                let mut st = self.st.lock();
+                let now = Instant::now();
+                let mut until = None;
+                if let Some(u) = st.closed_until {
+                    if u > now {
+                        until = Some(u);
+                    } else {
+                        st.closed_until = None;
+                        st.remaining = None;
+                    }
+                }
+                if until.is_none() {
+                    if !st.seen {
+                        return Ok(Ticket::Free);
+                    }
+                    match st.remaining {
+                        Some(n) if n > 0 => {
+                            st.remaining = Some(n - 1);
+                            return Ok(Ticket::Budget);
+                        }
+                        Some(_) => match st.reset_at {
+                            Some(r) if r > now => until = Some(r),
+                            _ => st.remaining = None,
+                        },
+                        None => {}
+                    }
+                }
+                if until.is_none() && st.remaining.is_none() && !st.probe {
+                    st.probe = true;
+                    return Ok(Ticket::Probe);
+                }
+                until
+            };
+            match wait_until {
+                Some(u) => {
+                    let wait = u.saturating_duration_since(Instant::now());
+                    if wait > max_wait || u > deadline {
+                        return Err(Error::new(
+                            ErrorKind::RateLimited,
+                            format!(
+                                "the API quota is used up for {:.0} s more, longer than allowed to wait",
+                                wait.as_secs_f64().ceil()
+                            ),
+                        )
+                        .with_retry_after(Some(wait))
+                        .with_operation(op));
+                    }
+                    debug!(
+                        wait_ms = wait.as_millis() as u64,
+                        "rate gate closed, waiting"
+                    );
+                    tokio::time::sleep_until(u).await;
+                }
+                None => {
+                    // Wait for the probe's answer (re-check now and then).
+                    let _ = tokio::time::timeout(Duration::from_millis(50), self.notify.notified())
+                        .await;
+                }
+            }
+        }
+    }
+
+    /// Learns from a response's headers (or from no response: `h` None) and releases a probe.
+    fn observe(&self, ticket: Ticket, h: Option<&reqwest::header::HeaderMap>) {
+        let mut st = self.st.lock();
+        if ticket == Ticket::Probe {
+            st.probe = false;
+        }
+        if let Some(h) = h {
+            let rem = header_str(h, "x-rate-limit-remaining").and_then(|v| v.parse::<i64>().ok());
+            let reset = rate_limit_reset(h).map(|d| Instant::now() + d);
+            if let Some(rem) = rem {
+                st.seen = true;
+                let new_window = match (reset, st.reset_at) {
+                    (Some(r), Some(old)) => r > old + Duration::from_millis(500),
+                    (Some(_), None) => true,
+                    _ => false,
+                };
+                st.remaining = Some(match st.remaining {
+                    Some(cur) if !new_window => cur.min(rem),
+                    _ => rem,
+                });
+                if reset.is_some() {
+                    st.reset_at = reset;
+                }
+                if rem <= 0 {
+                    if let Some(r) = reset {
+                        debug!("quota used up, closing the gate until the reset");
+                        st.closed_until = Some(st.closed_until.map_or(r, |c| c.max(r)));
+                    }
+                }
+            }
+        }
+        drop(st);
+        self.notify.notify_waiters();
+    }
+
+    /// Closes the gate until `until` (a 429), never shortening it.
+    fn close(&self, until: Instant) {
+        let mut st = self.st.lock();
+        st.seen = true;
+        st.remaining = Some(0);
+        st.closed_until = Some(st.closed_until.map_or(until, |c| c.max(until)));
+    }
 }
 
 /// Full-jitter exponential backoff: uniform in `[0, min(cap, base * 2^(attempt-1))]`.
@@ -362,7 +528,7 @@ impl Inner {
                 expiration: None,
             }),
             login_lock: tokio::sync::Mutex::new(()),
-            gate: parking_lot::Mutex::new(None),
+            gate: RateGate::default(),
             logins: std::sync::atomic::AtomicU64::new(0),
             cfg,
         })
@@ -491,57 +657,6 @@ impl Inner {
         ))
     }
 
-    /// Closes the shared rate gate until `until` (never shortens it).
-    fn close_gate(&self, until: Instant) {
-        let mut g = self.gate.lock();
-        if g.is_none_or(|cur| cur < until) {
-            *g = Some(until);
-        }
-    }
-
-    async fn wait_gate(&self, op: &str, deadline: Instant) -> Result<()> {
-        loop {
-            let until = *self.gate.lock();
-            let now = Instant::now();
-            match until {
-                Some(u) if u > now => {
-                    let wait = u - now;
-                    if wait > self.cfg.max_rate_limit_wait || u > deadline {
-                        return Err(Error::new(
-                            ErrorKind::RateLimited,
-                            format!(
-                                "the API quota is exhausted for {:.0} s more, longer than allowed to wait",
-                                wait.as_secs_f64().ceil()
-                            ),
-                        )
-                        .with_retry_after(Some(wait))
-                        .with_operation(op));
-                    }
-                    debug!(
-                        wait_ms = wait.as_millis() as u64,
-                        "rate gate closed, waiting"
-                    );
-                    tokio::time::sleep_until(u).await;
-                }
-                _ => return Ok(()),
-            }
-        }
-    }
-
-    fn observe_rate_headers(&self, h: &reqwest::header::HeaderMap) {
-        if header_str(h, "x-rate-limit-remaining").and_then(|v| v.parse::<i64>().ok()) == Some(0) {
-            if let Some(d) = rate_limit_reset(h) {
-                if d > Duration::ZERO {
-                    debug!(
-                        wait_ms = d.as_millis() as u64,
-                        "quota used up, closing the gate until reset"
-                    );
-                    self.close_gate(Instant::now() + d);
-                }
-            }
-        }
-    }
-
     /// Sends `call` with retries; returns the successful response (or the "already done"
     /// response of a retried DELETE/state change).
     pub(crate) fn send<'a>(
@@ -577,7 +692,6 @@ impl Inner {
         };
         loop {
             attempt += 1;
-            self.wait_gate(call.op, deadline).await?;
             let (token, gen) = if call.auth {
                 let (t, g) = self.token_for_request().await?;
                 (Some(t), g)
@@ -603,7 +717,17 @@ impl Inner {
                 attempt,
                 status = tracing::field::Empty
             );
+            // The token is taken before waiting at the gate: a login goes through the gate too.
+            let ticket = self
+                .gate
+                .acquire(call.op, cfg.max_rate_limit_wait, deadline)
+                .await?;
+            let mut guard = TicketGuard {
+                gate: &self.gate,
+                ticket: Some(ticket),
+            };
             let res = req.send().instrument(aspan.clone()).await;
+            guard.observe(res.as_ref().ok().map(|r| r.headers()));
             // Decide: Ok(response) to return, or an error plus whether to retry.
             let (err, retry) = match res {
                 Err(e) => {
@@ -621,7 +745,6 @@ impl Inner {
                 Ok(resp) => {
                     let status = resp.status();
                     aspan.record("status", status.as_u16());
-                    self.observe_rate_headers(resp.headers());
                     if status.is_success() {
                         return Ok(resp);
                     }
@@ -661,7 +784,7 @@ impl Inner {
                                 wait_ms = wait.as_millis() as u64,
                                 "429: closing the rate gate and waiting"
                             );
-                            self.close_gate(until);
+                            self.gate.close(until);
                             attempt -= 1;
                             continue;
                         }
