@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# The emulator against the contract: schemathesis (pinned in scripts/requirements/python.txt)
+# runs every operation of spec/openapi.yaml against a freshly started emulator, as the seeded
+# admin, and must report 0 failures.
+#
+# Fixtures: random UIDs only ever reach the "not found" branches, so before the run this script
+# creates real resources with curl (two projects, processed assets, a reference file and a URL,
+# upload/review/external-review tasks, an annotation and a comment, metadata, a webhook) and
+# binds them to the UID parameters and body fields (schemathesis dictionaries, probability 0.7:
+# the rest stays random). Operations thus reach their 200 branches and their state rules
+# (406/410/412) too, and the response schemas are checked on real records. Source URLs of
+# upload_url and webhook URLs are always bound to 127.0.0.1 (probability 1): the emulator
+# fetches and posts to them, and a test must not send traffic to random hosts.
+#
+# Checks, and why:
+#   not_a_server_error, status_code_conformance, content_type_conformance,
+#   response_headers_conformance, response_schema_conformance: the contract itself, for
+#     positive and negative (schema-violating) inputs alike.
+#   ignored_auth: every operation but login must answer 401 without a valid token.
+#   unsupported_method: undeclared methods on a path get 405 with `Allow`.
+#   missing_required_header: (no header parameter is declared; kept for completeness).
+# Not run:
+#   positive_data_acceptance: a schema-valid request against a stateful service legitimately
+#     gets 404/406/410/412 (unknown UID, wrong state); "valid data must be accepted" doesn't hold.
+#   negative_data_rejection: the service's model binder is lenient like ASP.NET's (numbers and
+#     booleans bound to string fields, "true"/"1" for booleans, extra fields ignored), so
+#     "schema-invalid must be rejected" is not a property of the API. Negative cases still run
+#     under the checks above (no 500, documented statuses, documented bodies).
+#   use_after_free, ensure_resource_availability, object_level_authorization: need OpenAPI
+#     links / a second tenant, which the contract doesn't define; the stateful phase is off.
+# Knobs: APST_ST_EXAMPLES (default 25 per operation), APST_ST_SEED (default 20260101).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source scripts/env.sh
+source scripts/checks/lib/emulator.sh
+
+apst_emulator_start --processing-delay-ms 20
+echo "emulator at $APST_URL"
+U="$APST_URL/api/v1"
+TOKEN=$(apst_login)
+AUTH=(-H "Authorization: Bearer $TOKEN")
+work=$(mktemp -d "${TMPDIR:-/tmp}/apst-st.XXXXXX")
+trap 'apst_emulator_stop; rm -rf "$work" "$APST_EMU_LOG"' EXIT
+
+call() { # METHOD PATH [curl args...] -> prints the body; fails unless HTTP 200
+  local method=$1 path=$2; shift 2
+  curl -sS --fail-with-body --max-time 30 -X "$method" "$U/$path" "${AUTH[@]}" "$@"
+}
+post_json() { call POST "$1" -H 'Content-Type: application/json' -d "$2"; }
+
+# --- fixtures -------------------------------------------------------------------------------
+users=$(call GET users)
+ADMIN=$(apst_json 'next(u["userUID"] for c in j["result"] for u in c["users"] if u["email"]=="admin@example.com")' <<<"$users")
+REVIEWER=$(apst_json 'next(u["userUID"] for c in j["result"] for u in c["users"] if u["email"]!="admin@example.com")' <<<"$users")
+CLIENT=$(apst_json 'j["result"][0]["clientUID"]' <<<"$users")
+TEMPLATE=$(apst_json 'j["result"][0]["templates"][0]["templateUID"]' <<<"$users")
+COLUMNS=$(apst_json '[c["kanbanColumnUID"] for c in j["result"][0]["kanbanColumns"]]' <<<"$users")
+FOLDERS=$(apst_json '[f["folderUID"] for f in j["result"][0]["folders"]]' <<<"$users")
+
+new_project() {
+  post_json project "{\"projectName\":\"$1\",\"customer\":\"ACME\",\"tags\":[\"st\"],\"projectOwnersUIDS\":[\"$ADMIN\"]}" \
+    | apst_json 'j["result"]["projectUID"]'
+}
+P1=$(new_project "schemathesis fixture 1")
+P2=$(new_project "schemathesis fixture 2")
+P3=$(new_project "schemathesis doomed 3")   # for state changes and deletion only
+P4=$(new_project "schemathesis doomed 4")
+call PUT project/state -H 'Content-Type: application/json' -d "{\"projectUID\":\"$P4\",\"state\":\"Completed\"}" >/dev/null
+
+# A tiny PNG (4x4, RGB) to upload.
+"$APST_VENV/bin/python" - "$work/pixel.png" <<'PY'
+import struct, sys, zlib
+w = h = 4
+raw = b"".join(b"\x00" + b"\x80\x40\x20" * w for _ in range(h))
+def chunk(t, d): return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
+png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+open(sys.argv[1], "wb").write(png)
+PY
+upload() { call POST "asset/upload?ProjectUID=$1" -F "FileName=@$work/pixel.png;filename=$2" | apst_json 'j["result"]["assetUID"]'; }
+A1=$(upload "$P1" artwork-1.png)
+A2=$(upload "$P1" artwork-2.png)
+A3=$(upload "$P2" artwork-3.png)
+A4=$(upload "$P1" doomed-4.png)
+for a in "$A1" "$A2" "$A3" "$A4"; do
+  for _ in $(seq 1 100); do
+    st=$(call GET "asset?AssetUID=$a" | apst_json 'j["result"]["status"]')
+    [ "$st" = Processed ] && break
+    [ "$st" = Failed ] && { echo "fixture asset $a failed to process"; exit 1; }
+    sleep 0.1
+  done
+  [ "$st" = Processed ] || { echo "fixture asset $a not processed in 10 s (status $st)"; exit 1; }
+done
+THUMB=$(call GET "asset?AssetUID=$A1" | apst_json 'j["result"]["thumbnailUrl"]')
+add_url() { post_json refdoc/add_url "{\"projectUID\":\"$1\",\"url\":\"https://example.com/brief\",\"name\":\"$2\"}" | apst_json 'j["result"]["refDocUID"]'; }
+R1=$(add_url "$P1" Brief)
+R2=$(call POST "refdoc/upload?ProjectUID=$P1" -F "FileName=@$work/pixel.png;filename=reference.png" | apst_json 'j["result"]["refDocUID"]')
+R3=$(add_url "$P1" Doomed)
+task() { post_json "task/$1" "$2" | apst_json 'j["result"]["taskUID"]'; }
+T1=$(task review_asset "{\"projectUID\":\"$P1\",\"userUID\":\"$ADMIN\",\"assetUIDs\":[\"$A1\"]}")
+T2=$(task asset_upload "{\"projectUID\":\"$P1\",\"userUID\":\"$ADMIN\"}")
+T3=$(task review_asset_ext "{\"projectUID\":\"$P1\",\"email\":\"guest@example.org\",\"assetUIDs\":[\"$A2\"]}")
+T4=$(task refdoc_upload "{\"projectUID\":\"$P2\",\"userUID\":\"$REVIEWER\"}")
+T5=$(task asset_upload "{\"projectUID\":\"$P2\",\"userUID\":\"$REVIEWER\"}")
+annotate() { post_json annotation "$1" | apst_json 'j["result"]["annotationUID"]'; }
+N1=$(annotate "{\"assetUID\":\"$A1\",\"text\":\"Logo too small\",\"page\":0,\"region\":{\"x\":1,\"y\":1,\"width\":2,\"height\":2}}")
+N2=$(annotate "{\"assetUID\":\"$A1\",\"text\":\"Agreed\",\"parentUID\":\"$N1\"}")
+N3=$(annotate "{\"assetUID\":\"$A3\",\"text\":\"Doomed\"}")
+post_json project/meta "{\"projectUID\":\"$P1\",\"key\":\"order\",\"value\":\"PO-1\"}" >/dev/null
+post_json project/meta "{\"projectUID\":\"$P1\",\"key\":\"doomed\",\"value\":\"x\"}" >/dev/null
+hook() { post_json webhook "{\"url\":\"$1\"}" | apst_json 'j["result"]["webhookUID"]'; }
+W1=$(hook http://127.0.0.1:9/fixture-hook)
+W2=$(hook http://127.0.0.1:9/doomed-hook)
+
+# Resources that deleting operations may destroy are kept apart ("doomed") so that the others
+# stay available to the rest of the run; operation-scoped bindings win over the global ones.
+q() { printf '"%s",' "$@" | sed 's/,$//'; }
+cat >"$work/schemathesis.toml" <<TOML
+[generation]
+database = "none"
+
+[dictionaries]
+projects = { values = [$(q "$P1" "$P2")] }
+doomed-projects = { values = [$(q "$P3" "$P4")] }
+assets = { values = [$(q "$A1" "$A2" "$A3")] }
+doomed-assets = { values = [$(q "$A4")] }
+tasks = { values = [$(q "$T1" "$T2" "$T3" "$T4")] }
+upload-tasks = { values = [$(q "$T2" "$T4")] }
+doomed-tasks = { values = [$(q "$T5")] }
+annotations = { values = [$(q "$N1" "$N2")] }
+doomed-annotations = { values = [$(q "$N3")] }
+refdocs = { values = [$(q "$R1" "$R2")] }
+doomed-refdocs = { values = [$(q "$R3")] }
+webhooks = { values = [$(q "$W1")] }
+doomed-webhooks = { values = [$(q "$W2")] }
+users = { values = [$(q "$ADMIN" "$REVIEWER")] }
+clients = { values = [$(q "$CLIENT")] }
+templates = { values = [$(q "$TEMPLATE")] }
+columns = { values = $COLUMNS }
+folders = { values = $FOLDERS }
+metakeys = { values = ["order", "doomed"] }
+sources = { values = [$(q "$THUMB")] }
+hooks = { values = ["http://127.0.0.1:9/hook-a", "http://127.0.0.1:9/hook-b", "http://127.0.0.1:9/fixture-hook"] }
+
+[parameters]
+"query.ProjectUID" = { dictionary = "projects", probability = 0.7 }
+"body.projectUID" = { dictionary = "projects", probability = 0.7 }
+"body.ProjectUID" = { dictionary = "projects", probability = 0.7 }
+"query.AssetUID" = { dictionary = "assets", probability = 0.7 }
+"body.assetUID" = { dictionary = "assets", probability = 0.7 }
+"body.assetUIDs[*]" = { dictionary = "assets", probability = 0.8 }
+"query.TaskUID" = { dictionary = "tasks", probability = 0.7 }
+"body.taskUID" = { dictionary = "tasks", probability = 0.7 }
+"body.TaskUID" = { dictionary = "tasks", probability = 0.7 }
+"query.AnnotationUID" = { dictionary = "annotations", probability = 0.7 }
+"body.annotationUID" = { dictionary = "annotations", probability = 0.7 }
+"body.parentUID" = { dictionary = "annotations", probability = 0.8 }
+"query.RefDocUID" = { dictionary = "refdocs", probability = 0.7 }
+"query.WebhookUID" = { dictionary = "webhooks", probability = 0.7 }
+"body.userUID" = { dictionary = "users", probability = 0.8 }
+"body.projectOwnersUIDS[*]" = { dictionary = "users", probability = 0.9 }
+"body.clientUID" = { dictionary = "clients", probability = 0.9 }
+"body.templateUID" = { dictionary = "templates", probability = 0.9 }
+"body.kanbanColumnUID" = { dictionary = "columns", probability = 0.8 }
+"body.folderUID" = { dictionary = "folders", probability = 0.9 }
+"query.Key" = { dictionary = "metakeys", probability = 0.7 }
+"query.URL" = { dictionary = "sources", probability = 1.0 }
+"body.URL" = { dictionary = "sources", probability = 1.0 }
+"body.url" = { dictionary = "hooks", probability = 1.0 }
+
+[[operations]]
+include-operation-id = "projectSetState"
+parameters = { "body.projectUID" = { dictionary = "doomed-projects", probability = 0.8 } }
+
+[[operations]]
+include-operation-id = "projectDelete"
+parameters = { "query.ProjectUID" = { dictionary = "doomed-projects", probability = 0.8 } }
+
+[[operations]]
+include-operation-id = "assetDelete"
+parameters = { "query.AssetUID" = { dictionary = "doomed-assets", probability = 0.8 } }
+
+[[operations]]
+include-operation-id = "taskDelete"
+parameters = { "query.TaskUID" = { dictionary = "doomed-tasks", probability = 0.8 } }
+
+[[operations]]
+include-operation-id = "annotationDelete"
+parameters = { "query.AnnotationUID" = { dictionary = "doomed-annotations", probability = 0.8 } }
+
+[[operations]]
+include-operation-id = "refdocDelete"
+parameters = { "query.RefDocUID" = { dictionary = "doomed-refdocs", probability = 0.8 } }
+
+[[operations]]
+include-operation-id = "webhookDelete"
+parameters = { "query.WebhookUID" = { dictionary = "doomed-webhooks", probability = 0.8 } }
+
+[[operations]]
+include-operation-id-regex = "^(assetUpload|assetUploadUrl|refdocUpload|refdocUploadUrl)$"
+parameters = { "query.TaskUID" = { dictionary = "upload-tasks", probability = 0.3 }, "body.TaskUID" = { dictionary = "upload-tasks", probability = 0.3 } }
+TOML
+
+# --- the run ----------------------------------------------------------------------------------
+checks=${APST_ST_CHECKS:-not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,ignored_auth,unsupported_method,missing_required_header}
+spec_file=$(realpath "${APST_SPEC:-spec/openapi.yaml}")
+st_rc=0
+# Run from the scratch directory: schemathesis keeps a `.schemathesis/` cache in its cwd.
+(cd "$work" && "$APST_VENV/bin/st" --no-color --config-file "$work/schemathesis.toml" run "$spec_file" \
+  --url "$APST_URL" \
+  -H "Authorization: Bearer $TOKEN" \
+  --checks "$checks" \
+  --phases examples,coverage,fuzzing \
+  --max-examples "${APST_ST_EXAMPLES:-25}" \
+  --seed "${APST_ST_SEED:-20260101}" \
+  --workers 2 \
+  --request-timeout 20 \
+  --suppress-health-check all \
+  --warnings off) || st_rc=$?
+
+# --- what the run reached: HTTP statuses per operation, from the emulator's request journal -----
+# (informational: an operation that never reached a 2xx is listed at the end)
+curl -sS --max-time 30 "$APST_URL/_emulator/requests" >"$work/journal.json"
+"$APST_VENV/bin/python" - spec/openapi.yaml "$work/journal.json" <<'PY'
+import collections, json, sys, yaml
+spec = yaml.safe_load(open(sys.argv[1]))
+ops = [(m.upper(), p) for p, item in spec["paths"].items() for m in item if m in ("get", "post", "put", "delete")]
+seen = collections.defaultdict(collections.Counter)
+rows = json.load(open(sys.argv[2]))
+for r in rows:
+    seen[(r["method"], r["path"])][r["status"]] += 1
+print(f"statuses reached per operation ({len(rows)} requests in the journal, fixtures included):")
+no_2xx = []
+for m, p in ops:
+    c = seen.get((m, p), collections.Counter())
+    print(f"  {m:6} {p:32} " + " ".join(f"{s}x{n}" for s, n in sorted(c.items())))
+    if not any(200 <= s < 300 for s in c):
+        no_2xx.append(f"{m} {p}")
+undeclared = sum(n for (m, p), c in seen.items() if (m, p) not in ops for n in c.values())
+print(f"  (undeclared methods and paths: {undeclared} requests)")
+print("operations without any 2xx: " + (", ".join(no_2xx) if no_2xx else "none"))
+PY
+exit "$st_rc"
