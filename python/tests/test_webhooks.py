@@ -92,7 +92,7 @@ def receiver() -> Iterator[Tuple[str, "queue.Queue[Tuple[bytes, Dict[str, str]]]
             self.send_response(200)
             self.end_headers()
 
-        def log_message(self, *args: Any) -> None:
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
