@@ -4,8 +4,8 @@
 # admin, and must report 0 failures.
 #
 # Fixtures: random UIDs only ever reach the "not found" branches, so before the run this script
-# creates real resources with curl (two projects, processed assets, a reference file and a URL,
-# upload/review/external-review tasks, an annotation and a comment, metadata, a webhook) and
+# creates real resources with curl (four projects, one of them Completed, processed assets, a reference file and a URL,
+# upload/review/external-review tasks, annotations (one by another user) and a comment, metadata, a webhook) and
 # binds them to the UID parameters and body fields (schemathesis dictionaries, probability 0.7:
 # the rest stays random). Operations thus reach their 200 branches and their state rules
 # (406/410/412) too, and the response schemas are checked on real records. Source URLs of
@@ -105,6 +105,10 @@ annotate() { post_json annotation "$1" | apst_json 'j["result"]["annotationUID"]
 N1=$(annotate "{\"assetUID\":\"$A1\",\"text\":\"Logo too small\",\"page\":0,\"region\":{\"x\":1,\"y\":1,\"width\":2,\"height\":2}}")
 N2=$(annotate "{\"assetUID\":\"$A1\",\"text\":\"Agreed\",\"parentUID\":\"$N1\"}")
 N3=$(annotate "{\"assetUID\":\"$A3\",\"text\":\"Doomed\"}")
+# One written by the reviewer: the admin may not hide (406) or delete (412) it.
+RTOKEN=$(apst_login reviewer@example.com reviewer-password)
+N4=$(curl -sS --fail-with-body --max-time 30 -X POST "$U/annotation" -H "Authorization: Bearer $RTOKEN" \
+  -H 'Content-Type: application/json' -d "{\"assetUID\":\"$A1\",\"text\":\"Reviewer's note\"}" | apst_json 'j["result"]["annotationUID"]')
 post_json project/meta "{\"projectUID\":\"$P1\",\"key\":\"order\",\"value\":\"PO-1\"}" >/dev/null
 post_json project/meta "{\"projectUID\":\"$P1\",\"key\":\"doomed\",\"value\":\"x\"}" >/dev/null
 hook() { post_json webhook "{\"url\":\"$1\"}" | apst_json 'j["result"]["webhookUID"]'; }
@@ -119,15 +123,15 @@ cat >"$work/schemathesis.toml" <<TOML
 database = "none"
 
 [dictionaries]
-projects = { values = [$(q "$P1" "$P2")] }
+projects = { values = [$(q "$P1" "$P2" "$P4")] }
 doomed-projects = { values = [$(q "$P3" "$P4")] }
 assets = { values = [$(q "$A1" "$A2" "$A3")] }
 doomed-assets = { values = [$(q "$A4")] }
 tasks = { values = [$(q "$T1" "$T2" "$T3" "$T4")] }
 upload-tasks = { values = [$(q "$T2" "$T4")] }
 doomed-tasks = { values = [$(q "$T5")] }
-annotations = { values = [$(q "$N1" "$N2")] }
-doomed-annotations = { values = [$(q "$N3")] }
+annotations = { values = [$(q "$N1" "$N2" "$N4")] }
+doomed-annotations = { values = [$(q "$N3" "$N4")] }
 refdocs = { values = [$(q "$R1" "$R2")] }
 doomed-refdocs = { values = [$(q "$R3")] }
 webhooks = { values = [$(q "$W1")] }

@@ -13,6 +13,7 @@
 #     so the emulator must accept that content type;
 #   - `Authorization: Bearer <token>` is added (the documentation requires it on every call but
 #     leaves it out of the examples), plus curl's -sS and an output of the HTTP status.
+# Last, the documented 429 response (plain text, four headers) under a quota of 2 per 1m.
 # APST_VERBOSE=1 prints each adapted command. Each is run twice: with real ids (200 and the success envelope, and the effect is read back)
 # and with the documentation's placeholder ids (404 and the error envelope).
 set -euo pipefail
@@ -173,5 +174,45 @@ PY
 else
   bad "README commands"; cat "$work/readme.out"
 fi
+
+# --- the documented 429 ------------------------------------------------------------------------
+# "Status Code: 429, Retry-After: 58, Content: API calls quota exceeded! maximum admitted 2 per
+# 1m." and the X-Rate-Limit-* headers: a second emulator with that quota, three calls.
+apst_emulator_stop
+apst_emulator_start --quota 2/1m
+trap 'apst_emulator_stop; rm -rf "$work" "$APST_EMU_LOG"' EXIT
+for i in 1 2 3; do
+  curl -sS --max-time 30 -D "$work/h$i" -o "$work/b$i" "$APST_URL/api/v1/token/validate" -H "Authorization: Bearer x"
+done
+if "$APST_VENV/bin/python" - "$work" <<'PY'; then ok "documented 429 (quota 2 per 1m)"; else bad "documented 429 (quota 2 per 1m)"; fi
+import re, sys
+d = sys.argv[1]
+def parse(i):
+    lines = open(f"{d}/h{i}", encoding="latin-1").read().splitlines()
+    status = int(lines[0].split()[1])
+    h = {}
+    for l in lines[1:]:
+        if ":" in l:
+            k, v = l.split(":", 1)
+            h[k.strip().lower()] = v.strip()
+    return status, h, open(f"{d}/b{i}", encoding="utf-8").read()
+s1, h1, _ = parse(1)
+s3, h3, b3 = parse(3)
+problems = []
+if s1 != 401: problems.append(f"first call: {s1}, expected 401 (bad token, within quota)")
+if h1.get("x-rate-limit-limit") != "1m" or h1.get("x-rate-limit-remaining") != "1":
+    problems.append(f"first call's X-Rate-Limit headers: {h1}")
+if s3 != 429: problems.append(f"third call: {s3}, expected 429")
+if not h3.get("content-type", "").startswith("text/plain"): problems.append(f"429 content type {h3.get('content-type')}")
+if b3.strip() != "API calls quota exceeded! maximum admitted 2 per 1m.": problems.append(f"429 body {b3!r}")
+if not re.fullmatch(r"\d+", h3.get("retry-after", "")) or not 0 < int(h3["retry-after"]) <= 60:
+    problems.append(f"Retry-After {h3.get('retry-after')!r}")
+if h3.get("x-rate-limit-limit") != "1m" or h3.get("x-rate-limit-remaining") != "0":
+    problems.append(f"429 X-Rate-Limit-Limit/Remaining {h3}")
+if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", h3.get("x-rate-limit-reset", "")):
+    problems.append(f"X-Rate-Limit-Reset {h3.get('x-rate-limit-reset')!r} is not ISO 8601 UTC")
+if problems:
+    sys.exit("  " + "\n  ".join(problems))
+PY
 
 exit $fail
