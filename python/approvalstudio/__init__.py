@@ -82,6 +82,12 @@ from .models import (
 )
 from . import webhooks
 
+import logging as _logging
+
+# A library adds no handler of its own but silences the "last resort" one: configure logging
+# (e.g. logging.basicConfig(level=logging.DEBUG)) to see the `approvalstudio` records.
+_logging.getLogger("approvalstudio").addHandler(_logging.NullHandler())
+
 __version__: str = _native.__version__
 
 __all__ = [

@@ -37,6 +37,17 @@ echo "--- pyright"
 cd ../..
 "$APST_VENV/bin/pyright" --pythonpath "$PY" -p python/pyrightconfig.json
 
+echo "--- README's Python snippet"
+"$PY" - <<'PYEOF'
+import re, pathlib
+text = pathlib.Path("README.md").read_text()
+section = text[text.index("## Python\n"):]
+section = section[: section.index("\n## ", 1)]
+code = "\n".join(re.findall(r"```python\n(.*?)```", section, re.S))
+assert code.strip(), "no python snippet in the README's Python section"
+exec(compile(code, "README.md (Python section)", "exec"), {"__name__": "__main__"})
+PYEOF
+
 echo "--- examples"
 export PYTHONUNBUFFERED=1
 unset APPROVALSTUDIO_URL APPROVALSTUDIO_USERNAME APPROVALSTUDIO_PASSWORD
