@@ -92,7 +92,9 @@ pub type App = Arc<Shared>;
 impl Shared {
     /// The emulator's clock (wall clock plus the advanced offset).
     pub fn now(&self) -> DateTime<Utc> {
-        Utc::now() + *self.clock_offset.lock()
+        let now = Utc::now();
+        now.checked_add_signed(*self.clock_offset.lock())
+            .unwrap_or(now)
     }
 
     /// `http://127.0.0.1:PORT`.
@@ -129,10 +131,11 @@ impl Shared {
             .and_then(|h| h.to_str().ok())
             .and_then(|h| {
                 let h = h.trim();
-                if h.len() > 7 && h[..7].eq_ignore_ascii_case("bearer ") {
-                    Some(h[7..].trim().to_string())
-                } else {
-                    None
+                match (h.get(..7), h.get(7..)) {
+                    (Some(scheme), Some(rest)) if scheme.eq_ignore_ascii_case("bearer ") => {
+                        Some(rest.trim().to_string()).filter(|t| !t.is_empty())
+                    }
+                    _ => None,
                 }
             })
             .ok_or(ApiError::Unauthorized)?;

@@ -127,13 +127,17 @@ pub fn parse_period(s: &str) -> Result<Duration, String> {
         None => (s, "s"),
     };
     let n: u64 = num.parse().map_err(|_| format!("bad period `{s}`"))?;
-    let secs = match unit {
-        "s" => n,
-        "m" => n * 60,
-        "h" => n * 3600,
-        "d" => n * 86400,
+    let unit_secs: u64 = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86400,
         _ => return Err(format!("bad period unit in `{s}` (use s, m, h or d)")),
     };
+    let secs = n
+        .checked_mul(unit_secs)
+        .filter(|s| *s <= 366 * 86400)
+        .ok_or_else(|| format!("period `{s}` is too long (at most 366d)"))?;
     if secs == 0 {
         return Err("the period must be positive".into());
     }

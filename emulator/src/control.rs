@@ -69,6 +69,11 @@ async fn faults_add(State(app): State<App>, body: Body) -> Response {
     if rule.path.is_empty() {
         return bad("`path` must not be empty");
     }
+    if let Some(s) = rule.status {
+        if !(200..=599).contains(&s) {
+            return bad("`status` must be within 200..599");
+        }
+    }
     if let Some(p) = rule.probability {
         if !(0.0..=1.0).contains(&p) {
             return bad("`probability` must be within 0..1");
@@ -143,7 +148,11 @@ async fn clock_advance(State(app): State<App>, body: Body) -> Response {
     let Some(secs) = secs.filter(|s| s.is_finite() && s.abs() < 1e10) else {
         return bad("`advanceSeconds` (a number) is required");
     };
-    *app.clock_offset.lock() += chrono::Duration::milliseconds((secs * 1000.0) as i64);
+    {
+        let add = chrono::Duration::milliseconds((secs * 1000.0) as i64);
+        let mut off = app.clock_offset.lock();
+        *off = off.checked_add(&add).unwrap_or(*off);
+    }
     Json(json!({"now": fmt_date_z(&app.now())})).into_response()
 }
 

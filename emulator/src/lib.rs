@@ -288,8 +288,9 @@ impl Emulator {
     /// Moves the emulator's clock forward (tokens, quota windows and rate-limit resets move
     /// with it).
     pub fn advance_clock(&self, d: Duration) {
-        *self.app.clock_offset.lock() +=
-            chrono::Duration::from_std(d).unwrap_or(chrono::Duration::zero());
+        let add = chrono::Duration::from_std(d).unwrap_or(chrono::Duration::zero());
+        let mut off = self.app.clock_offset.lock();
+        *off = off.checked_add(&add).unwrap_or(*off);
     }
 
     /// The emulator's current time.

@@ -35,17 +35,18 @@ impl RateWindow {
 
     /// Counts one call at `now` against `quota`.
     pub fn check(&mut self, quota: Quota, now: DateTime<Utc>) -> RateDecision {
-        let period =
-            chrono::Duration::from_std(quota.period).unwrap_or(chrono::Duration::seconds(60));
+        let period = chrono::Duration::from_std(quota.period)
+            .unwrap_or(chrono::Duration::seconds(60))
+            .min(chrono::Duration::days(3660));
         let start = match self.start {
-            Some(s) if now >= s && now < s + period => s,
+            Some(s) if now >= s && now < s.checked_add_signed(period).unwrap_or(s) => s,
             _ => {
                 self.start = Some(now);
                 self.count = 0;
                 now
             }
         };
-        let reset = start + period;
+        let reset = start.checked_add_signed(period).unwrap_or(start);
         if self.count >= quota.limit {
             let secs = (reset - now).num_milliseconds().max(0) as u64;
             return RateDecision {

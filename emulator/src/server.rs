@@ -185,8 +185,10 @@ pub async fn gate(State(app): State<App>, req: Request, next: Next) -> Response 
     if let Some(f) = &fault {
         match f.action {
             FaultAction::Status => {
-                let code = StatusCode::from_u16(f.status.unwrap_or(503))
-                    .unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+                let code = StatusCode::from_u16(
+                    f.status.filter(|s| (200..=599).contains(s)).unwrap_or(503),
+                )
+                .unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
                 let mut resp = match &f.body {
                     Some(b) => (code, b.clone()).into_response(),
                     None => ApiError::Envelope(code, code.as_u16(), "Injected fault.".into())

@@ -56,7 +56,10 @@ pub async fn login(State(app): State<App>, body: Body) -> ApiResult {
         uuid::Uuid::new_v4().simple(),
         uuid::Uuid::new_v4().simple()
     );
-    let expires = app.now() + ttl;
+    let now = app.now();
+    let expires = now
+        .checked_add_signed(ttl)
+        .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC);
     data.tokens.insert(
         token.clone(),
         Token {
