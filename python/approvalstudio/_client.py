@@ -196,7 +196,8 @@ class Client:
             before the token expires, or once on a 401.
         token: a bearer token obtained elsewhere (instead of username/password).
         timeout: connect and read timeout in seconds (not a whole-transfer timeout).
-        max_retries: attempts for retryable failures (see the retry table of the design).
+        max_retries: retries after the first attempt for retryable failures (default 3,
+            i.e. 4 attempts; creates and uploads are never retried once sent).
 
     The client is thread-safe: share one between threads. Use it as a context manager, or
     call :meth:`close`. The password and token never appear in ``repr``, logs or errors.
@@ -252,8 +253,9 @@ class Client:
         itself is in ``LoginResult.token`` and never shown by ``repr``."""
         return LoginResult._from_native(self._call("token.login", {}))
 
-    def validate_token(self) -> bool:
-        """True when the current token is accepted by the server (``GET token/validate``)."""
+    def validate(self) -> bool:
+        """True when the current token is accepted by the server (``GET token/validate``),
+        False when it is rejected (401); other failures raise."""
         return bool(self._call("token.validate", {}))
 
     def close(self) -> None:
@@ -300,7 +302,7 @@ class Projects(_Resource):
         states: Optional[Sequence[Union[ProjectState, str]]] = None,
         query: Optional[str] = None,
         load_assets: bool = False,
-        load_last_version_assets_only: bool = True,
+        load_last_version_assets: bool = True,
         load_tasks: bool = False,
         load_refdocs: bool = False,
         load_metadata: bool = False,
@@ -313,8 +315,8 @@ class Projects(_Resource):
             else [_enum(f"states[{i}]", s, ProjectState) for i, s in enumerate(_list(states))],
             "query": _opt_str("query", query),
             "load_assets": _bool("load_assets", load_assets),
-            "load_last_version_assets_only": _bool(
-                "load_last_version_assets_only", load_last_version_assets_only
+            "load_last_version_assets": _bool(
+                "load_last_version_assets", load_last_version_assets
             ),
             "load_tasks": _bool("load_tasks", load_tasks),
             "load_refdocs": _bool("load_refdocs", load_refdocs),
@@ -327,7 +329,7 @@ class Projects(_Resource):
         project_uid: str,
         *,
         load_assets: bool = False,
-        load_last_version_assets_only: bool = True,
+        load_last_version_assets: bool = True,
         load_tasks: bool = False,
         load_refdocs: bool = False,
         load_metadata: bool = False,
@@ -336,8 +338,8 @@ class Projects(_Resource):
         args = {
             "project_uid": _str("project_uid", project_uid),
             "load_assets": _bool("load_assets", load_assets),
-            "load_last_version_assets_only": _bool(
-                "load_last_version_assets_only", load_last_version_assets_only
+            "load_last_version_assets": _bool(
+                "load_last_version_assets", load_last_version_assets
             ),
             "load_tasks": _bool("load_tasks", load_tasks),
             "load_refdocs": _bool("load_refdocs", load_refdocs),
@@ -455,14 +457,14 @@ class Projects(_Resource):
         )
         return _fs_path(res)
 
-    def metadata(self, project_uid: str) -> List[MetaEntry]:
+    def meta(self, project_uid: str) -> List[MetaEntry]:
         """The project's metadata entries."""
         return _records(
             MetaEntry,
             self._call("projects.meta", {"project_uid": _str("project_uid", project_uid)}),
         )
 
-    def set_metadata(self, project_uid: str, key: str, value: str) -> None:
+    def set_meta(self, project_uid: str, key: str, value: str) -> None:
         """Sets (inserts or replaces) one metadata entry."""
         self._call(
             "projects.set_meta",
@@ -473,14 +475,14 @@ class Projects(_Resource):
             },
         )
 
-    def delete_metadata(self, project_uid: str, key: str) -> None:
+    def delete_meta(self, project_uid: str, key: str) -> None:
         """Removes one metadata entry."""
         self._call(
             "projects.delete_meta",
             {"project_uid": _str("project_uid", project_uid), "key": _str("key", key)},
         )
 
-    def move_to_column(self, project_uid: str, kanban_column_uid: str) -> None:
+    def move_to_kanban_column(self, project_uid: str, kanban_column_uid: str) -> None:
         """Moves the project to a kanban column (UIDs from ``client.users.list()``)."""
         self._call(
             "projects.move_to_column",
@@ -528,13 +530,15 @@ class Assets(_Resource):
         path: StrPath,
         *,
         task_uid: Optional[str] = None,
-        name: Optional[str] = None,
+        file_name: Optional[str] = None,
+        content_type: Optional[str] = None,
         progress: Optional[ProgressCallback] = None,
     ) -> str:
         """Uploads a file as a new asset (or a new version, when an asset of the same name
         exists) and returns its asset UID. Processing continues on the server: see
         :meth:`wait_processed`. The file is streamed from disk; ``name`` defaults to the
-        file's name."""
+        file's name (``file_name``, a name, not a path); ``content_type`` is guessed from the name
+        when not given."""
         return str(
             self._call(
                 "assets.upload",
@@ -542,7 +546,8 @@ class Assets(_Resource):
                     "project_uid": _str("project_uid", project_uid),
                     "path": _path("path", path),
                     "task_uid": _opt_str("task_uid", task_uid),
-                    "name": _opt_str("name", name),
+                    "file_name": _opt_str("file_name", file_name),
+                    "content_type": _opt_str("content_type", content_type),
                 },
                 _progress("progress", progress),
             )
@@ -654,7 +659,8 @@ class RefDocs(_Resource):
         path: StrPath,
         *,
         task_uid: Optional[str] = None,
-        name: Optional[str] = None,
+        file_name: Optional[str] = None,
+        content_type: Optional[str] = None,
         progress: Optional[ProgressCallback] = None,
     ) -> str:
         """Uploads a file as a reference document; returns its UID."""
@@ -665,7 +671,8 @@ class RefDocs(_Resource):
                     "project_uid": _str("project_uid", project_uid),
                     "path": _path("path", path),
                     "task_uid": _opt_str("task_uid", task_uid),
-                    "name": _opt_str("name", name),
+                    "file_name": _opt_str("file_name", file_name),
+                    "content_type": _opt_str("content_type", content_type),
                 },
                 _progress("progress", progress),
             )
@@ -738,7 +745,7 @@ class Tasks(_Resource):
         """Deletes a task."""
         self._call("tasks.delete", {"task_uid": _str("task_uid", task_uid)})
 
-    def create_asset_upload(
+    def asset_upload(
         self,
         project_uid: str,
         user_uid: str,
@@ -759,7 +766,7 @@ class Tasks(_Resource):
             )
         )
 
-    def create_refdoc_upload(
+    def refdoc_upload(
         self,
         project_uid: str,
         user_uid: str,
@@ -780,7 +787,7 @@ class Tasks(_Resource):
             )
         )
 
-    def create_review(
+    def review_asset(
         self,
         project_uid: str,
         user_uid: str,
@@ -803,7 +810,7 @@ class Tasks(_Resource):
             )
         )
 
-    def create_external_review(
+    def review_asset_ext(
         self,
         project_uid: str,
         email: str,

@@ -124,7 +124,7 @@ fn prepare(op: &str, a: &Args<'_, '_>) -> PyResult<Job> {
         "projects.list" | "projects.get" => {
             let mut q = ProjectQuery::new()
                 .load_assets(a.bool_or("load_assets", false)?)
-                .load_last_version_assets(a.bool_or("load_last_version_assets_only", true)?)
+                .load_last_version_assets(a.bool_or("load_last_version_assets", true)?)
                 .load_tasks(a.bool_or("load_tasks", false)?)
                 .load_refdocs(a.bool_or("load_refdocs", false)?)
                 .load_metadata(a.bool_or("load_metadata", false)?);
@@ -290,8 +290,11 @@ fn prepare(op: &str, a: &Args<'_, '_>) -> PyResult<Job> {
             if let Some(t) = a.opt_str("task_uid")? {
                 u = u.task(t);
             }
-            if let Some(n) = a.opt_str("name")? {
+            if let Some(n) = a.opt_str("file_name")? {
                 u = u.file_name(n);
+            }
+            if let Some(t) = a.opt_str("content_type")? {
+                u = u.content_type(t);
             }
             let is_asset = op == "assets.upload";
             job(move |c, r| async move {
@@ -742,7 +745,7 @@ impl NativeClient {
             b = b.connect_timeout(d).read_timeout(d);
         }
         if let Some(n) = max_retries {
-            b = b.max_attempts(n.max(1));
+            b = b.max_attempts(n.saturating_add(1));
         }
         let client = b.build().map_err(|e| errors::to_pyerr(py, &e))?;
         Ok(NativeClient {

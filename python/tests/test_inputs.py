@@ -120,15 +120,15 @@ def test_non_utf8_file_name(client: approvalstudio.Client, project: approvalstud
     # With an explicit name the file (read by its real bytes path) should upload; the core
     # currently derives the default name before looking at `name`, so it refuses too.
     try:
-        uid = client.assets.upload(project.project_uid, pathlib.Path(path), name="label.pdf")
+        uid = client.assets.upload(project.project_uid, pathlib.Path(path), file_name="label.pdf")
     except InvalidInputError as e:
         pytest.xfail(f"core: explicit name not honoured for a non-UTF-8 path ({e})")
     assert client.assets.get(uid).name == "label.pdf"
 
 
 def test_name_must_not_be_a_path(client: approvalstudio.Client, project: approvalstudio.Project, pdf: pathlib.Path) -> None:
-    with pytest.raises(InvalidInputError, match="name"):
-        client.assets.upload(project.project_uid, pdf, name="../evil.pdf")
+    with pytest.raises(InvalidInputError, match="file_name"):
+        client.assets.upload(project.project_uid, pdf, file_name="../evil.pdf")
 
 
 def test_bad_uids_and_urls(client: approvalstudio.Client, project: approvalstudio.Project) -> None:

@@ -28,7 +28,7 @@ def test_login_and_token(client: approvalstudio.Client) -> None:
     assert r.token and r.expiration_date is not None
     assert r.expiration_date.tzinfo is not None
     assert r.token not in repr(r)
-    assert client.validate_token() is True
+    assert client.validate() is True
     assert "password" not in repr(client)
 
 
@@ -77,12 +77,12 @@ def test_full_workflow(client: approvalstudio.Client, emu: Emulator, tmp_path: p
     assert client.projects.list(states=[ProjectState.ON_HOLD]) == []
     p = client.projects.update(uid, name="Carton 330ml", owner_uids=[me.user_uid], customer="ACME Corp", tags=["label"])
     assert p.customer == "ACME Corp" and p.tags == ["label"]
-    client.projects.set_metadata(uid, "sku", "LEM-330")
-    client.projects.set_metadata(uid, "sku", "LEM-331")
-    assert [(m.key, m.value) for m in client.projects.metadata(uid)] == [("sku", "LEM-331")]
-    client.projects.delete_metadata(uid, "sku")
-    assert client.projects.metadata(uid) == []
-    client.projects.move_to_column(uid, tenant.kanban_columns[1].kanban_column_uid)
+    client.projects.set_meta(uid, "sku", "LEM-330")
+    client.projects.set_meta(uid, "sku", "LEM-331")
+    assert [(m.key, m.value) for m in client.projects.meta(uid)] == [("sku", "LEM-331")]
+    client.projects.delete_meta(uid, "sku")
+    assert client.projects.meta(uid) == []
+    client.projects.move_to_kanban_column(uid, tenant.kanban_columns[1].kanban_column_uid)
     client.projects.move_to_folder(uid, tenant.folders[0].folder_uid)
     client.projects.set_state(uid, ProjectState.ON_HOLD)
     client.projects.set_state(uid, "Active")
@@ -110,11 +110,11 @@ def test_full_workflow(client: approvalstudio.Client, emu: Emulator, tmp_path: p
     rep2 = client.projects.download_proof_report(uid, tmp_path / "report.pdf")
     assert rep2.read_bytes().startswith(b"%PDF-1.4")
     # A second asset, uploaded under another name.
-    v2 = client.assets.wait_processed(client.assets.upload(uid, pdf, name="back.pdf"), timeout=30)
+    v2 = client.assets.wait_processed(client.assets.upload(uid, pdf, file_name="back.pdf"), timeout=30)
     assert v2.name == "back.pdf" and v2.asset_uid != asset_uid
 
     # Reference documents.
-    rd = client.refdocs.upload(uid, pdf, name="spec.pdf")
+    rd = client.refdocs.upload(uid, pdf, file_name="spec.pdf")
     assert client.refdocs.get(rd).name == "spec.pdf"
     link_rd = client.refdocs.add_url(uid, "https://example.com/brand-guide", name="Brand guide")
     assert client.refdocs.get(link_rd).url == "https://example.com/brand-guide"
@@ -136,12 +136,12 @@ def test_full_workflow(client: approvalstudio.Client, emu: Emulator, tmp_path: p
     client.annotations.delete(reply.annotation_uid)
 
     # Tasks.
-    up = client.tasks.create_asset_upload(uid, me.user_uid, comment="please upload", due_date=dt.date(2030, 2, 1))
+    up = client.tasks.asset_upload(uid, me.user_uid, comment="please upload", due_date=dt.date(2030, 2, 1))
     assert up.task_type is TaskType.UPLOAD_ASSETS and up.status is TaskStatus.PENDING
-    rdt = client.tasks.create_refdoc_upload(uid, me.user_uid)
-    rev = client.tasks.create_review(uid, reviewer.user_uid, [asset_uid], comment="check")
+    rdt = client.tasks.refdoc_upload(uid, me.user_uid)
+    rev = client.tasks.review_asset(uid, reviewer.user_uid, [asset_uid], comment="check")
     assert rev.task_type == "ReviewAssets"
-    ext = client.tasks.create_external_review(
+    ext = client.tasks.review_asset_ext(
         uid,
         "buyer@example.com",
         [asset_uid],
