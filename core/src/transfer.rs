@@ -57,30 +57,39 @@ pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync + 'static>;
 #[derive(Clone)]
 pub(crate) struct Reporter {
     f: Option<ProgressFn>,
-    last: Arc<parking_lot::Mutex<Option<Instant>>>,
+    last: Arc<parking_lot::Mutex<(Option<Instant>, Option<Progress>)>>,
 }
 
 impl Reporter {
     pub(crate) fn new(f: Option<ProgressFn>) -> Reporter {
         Reporter {
             f,
-            last: Arc::new(parking_lot::Mutex::new(None)),
+            last: Arc::new(parking_lot::Mutex::new((None, None))),
         }
     }
     pub(crate) fn report(&self, p: Progress) {
         if let Some(f) = &self.f {
             let now = Instant::now();
             let mut last = self.last.lock();
-            if last.is_none_or(|l| now.duration_since(l) >= PROGRESS_INTERVAL) {
-                *last = Some(now);
+            if last
+                .0
+                .is_none_or(|l| now.duration_since(l) >= PROGRESS_INTERVAL)
+            {
+                *last = (Some(now), Some(p));
                 drop(last);
                 f(p);
             }
         }
     }
+    /// The final call (skipped when the last call already reported exactly `p`).
     pub(crate) fn finish(&self, p: Progress) {
         if let Some(f) = &self.f {
-            f(p);
+            let mut last = self.last.lock();
+            if last.1 != Some(p) {
+                *last = (Some(Instant::now()), Some(p));
+                drop(last);
+                f(p);
+            }
         }
     }
 }

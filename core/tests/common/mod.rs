@@ -19,12 +19,36 @@ pub const TEST_TIMEOUT: Duration = Duration::from_secs(90);
 pub struct Prism {
     child: Child,
     pub url: String,
+    log: std::path::PathBuf,
+}
+
+/// Lines of a Prism log that report a contract violation (request or response) or a request
+/// Prism refused.
+pub fn violations(log: &str) -> Vec<String> {
+    log.lines()
+        .filter(|l| {
+            l.contains("Violation")
+                || l.contains("[VALIDATOR]")
+                || l.contains("Request terminated with error")
+        })
+        .map(str::to_string)
+        .collect()
 }
 
 impl Drop for Prism {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let _ = std::fs::remove_file(&self.log);
+        let v = violations(&log);
+        if !v.is_empty() && !std::thread::panicking() {
+            panic!(
+                "Prism reported {} contract violation(s):\n{}",
+                v.len(),
+                v.join("\n")
+            );
+        }
     }
 }
 
@@ -66,6 +90,7 @@ pub async fn start_prism(upstream: &str) -> Prism {
     let prism = Prism {
         child,
         url: format!("http://127.0.0.1:{port}"),
+        log: log.clone(),
     };
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     loop {
