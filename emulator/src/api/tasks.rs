@@ -137,17 +137,35 @@ fn read_common(f: &mut Fields<'_>, with_user: bool) -> Common {
 }
 
 /// Creates a task after the shared checks (404 project, 412 state, 412 user, 404 assets).
-fn create(
-    app: &App,
-    caller: &User,
-    c: Common,
+/// What distinguishes the creation operations.
+struct Spec {
     kind: TaskType,
     asset_uids: Vec<String>,
     email: Option<String>,
     options: Value,
     requested: Option<String>,
-    base: &str,
-) -> ApiResult {
+}
+
+impl Spec {
+    fn new(kind: TaskType) -> Self {
+        Spec {
+            kind,
+            asset_uids: Vec::new(),
+            email: None,
+            options: Value::Null,
+            requested: None,
+        }
+    }
+}
+
+fn create(app: &App, caller: &User, c: Common, spec: Spec, base: &str) -> ApiResult {
+    let Spec {
+        kind,
+        asset_uids,
+        email,
+        options,
+        requested,
+    } = spec;
     let mut data = app.data.lock();
     let p = data
         .project(&c.project_uid)
@@ -253,11 +271,10 @@ pub async fn asset_upload(State(app): State<App>, headers: HeaderMap, body: Body
         &app,
         &caller,
         c,
-        kind,
-        Vec::new(),
-        None,
-        Value::Null,
-        requested,
+        Spec {
+            requested,
+            ..Spec::new(kind)
+        },
         &base,
     )
 }
@@ -270,17 +287,7 @@ pub async fn refdoc_upload(State(app): State<App>, headers: HeaderMap, body: Bod
     let c = read_common(&mut f, true);
     f.finish()?;
     let base = base_url(&headers, &app.local_base());
-    create(
-        &app,
-        &caller,
-        c,
-        TaskType::UploadRefDocs,
-        Vec::new(),
-        None,
-        Value::Null,
-        None,
-        &base,
-    )
+    create(&app, &caller, c, Spec::new(TaskType::UploadRefDocs), &base)
 }
 
 fn read_assets(f: &mut Fields<'_>) -> Vec<String> {
@@ -304,11 +311,10 @@ pub async fn review_asset(State(app): State<App>, headers: HeaderMap, body: Body
         &app,
         &caller,
         c,
-        TaskType::ReviewAssets,
-        assets,
-        None,
-        Value::Null,
-        None,
+        Spec {
+            asset_uids: assets,
+            ..Spec::new(TaskType::ReviewAssets)
+        },
         &base,
     )
 }
@@ -362,11 +368,12 @@ pub async fn review_asset_ext(State(app): State<App>, headers: HeaderMap, body: 
         &app,
         &caller,
         c,
-        TaskType::ExternalReviewAssets,
-        assets,
-        Some(email),
-        options,
-        None,
+        Spec {
+            asset_uids: assets,
+            email: Some(email),
+            options,
+            ..Spec::new(TaskType::ExternalReviewAssets)
+        },
         &base,
     )
 }
