@@ -66,6 +66,11 @@ pub use models::{
 };
 pub use review_links::{ReviewLink, ReviewLinkOptions, ReviewLinkRecipient, ReviewLinkSend};
 pub use secrecy::{ExposeSecret, SecretString};
+
+/// The `rust` code blocks of the project's README, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
 pub use transfer::{
     CancellationToken, Download, Progress, ProgressFn, Upload, UploadSource, UrlUpload,
 };
