@@ -240,12 +240,15 @@ int main(void) {
     {
         FILE *f = fopen("empty.pdf", "wb");
         fclose(f);
+        /* Slow processing down so the asset is surely not settled after 1 ms (valgrind). */
+        apst_test_control("POST", "/_emulator/config", "{\"processingDelayMs\":1500}", NULL, 0);
         REQUIRE_OK(apst_asset_upload(client, project, NULL, "empty.pdf", NULL, NULL, NULL, &uid,
                                      &err));
         /* Still pending after 1 ms: APST_TIMEOUT. */
         CHECK_RESULT(APST_TIMEOUT, apst_asset_wait_processed(client, uid, 1, &json, &err));
         CHECK_ERROR_MSG(APST_SERVER, "failed", apst_asset_wait_processed(client, uid, 30000, &json,
                                                                         &err));
+        apst_test_control("POST", "/_emulator/config", "{\"processingDelayMs\":200}", NULL, 0);
         apst_string_free(uid);
         uid = NULL;
         remove("empty.pdf");
