@@ -293,10 +293,7 @@ where
                 }
             }
         };
-        let r = match r {
-            Ok(r) => r,
-            Err(e) => return Err(e),
-        };
+        let r = r?;
         if r.is_ok() {
             if let Some(p) = hooks.progress {
                 let cur = *latest.lock();

@@ -408,7 +408,7 @@ pub(crate) fn map_error(
         409 | 412 => ErrorKind::PreconditionFailed,
         410 => ErrorKind::Gone,
         429 => ErrorKind::RateLimited,
-        400..=499 => ErrorKind::Validation,
+        _ if code < 500 => ErrorKind::Validation,
         _ => ErrorKind::Server,
     };
     let mut message = String::new();
