@@ -211,7 +211,13 @@ fn rate_limit_reset(h: &reqwest::header::HeaderMap) -> Option<Duration> {
         .map(|d| d.with_timezone(&Utc))
         .filter(|d| (*d - local).num_seconds().abs() > 5)
         .unwrap_or(local);
-    Some((reset - now).to_std().unwrap_or_default())
+    // + 50 ms: the header has millisecond precision; never arrive before the window resets.
+    Some(
+        (reset - now)
+            .to_std()
+            .map(|d| d + Duration::from_millis(50))
+            .unwrap_or_default(),
+    )
 }
 
 /// The client's shared rate gate. It learns the quota from the `X-Rate-Limit-*` headers:
