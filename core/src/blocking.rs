@@ -243,6 +243,8 @@ where
         Arc::new(move |p: Progress| *latest.lock() = Some(p)) as ProgressFn
     });
     let fut = f(client.clone(), sink);
+    // If this thread leaves early (a hook panicked), the operation is cancelled, not orphaned.
+    let _cancel_on_exit = cancel.clone().drop_guard();
     let (tx, rx) = std::sync::mpsc::sync_channel::<Result<T>>(1);
     let c2 = cancel.clone();
     rt.spawn(async move {

@@ -735,6 +735,8 @@ impl Inner {
             let res = req.send().instrument(aspan.clone()).await;
             guard.observe(res.as_ref().ok().map(|r| r.headers()));
             // Decide: Ok(response) to return, or an error plus whether to retry.
+            // A 503 may say when to come back (`Retry-After`, honoured up to the rate-limit cap).
+            let mut server_delay: Option<Duration> = None;
             let (err, retry) = match res {
                 Err(e) => {
                     // `is_connect`: the connection was never established, nothing was sent.
@@ -800,6 +802,8 @@ impl Inner {
                                 return Err(ambiguous(call.op, &msg, Some(err)));
                             }
                             maybe_applied = true;
+                            server_delay =
+                                retry_after(&headers).filter(|d| *d <= cfg.max_rate_limit_wait);
                             (err, true)
                         }
                         _ => (err, false),
@@ -809,7 +813,8 @@ impl Inner {
             if !retry || attempt >= max_attempts {
                 return Err(err);
             }
-            let delay = backoff(cfg.backoff_base, cfg.backoff_cap, attempt);
+            let delay =
+                server_delay.unwrap_or_else(|| backoff(cfg.backoff_base, cfg.backoff_cap, attempt));
             if Instant::now() + delay >= deadline {
                 return Err(err);
             }

@@ -135,6 +135,15 @@ async fn rate_limited_over_the_cap_and_429_retry_after_honoured() {
         env.direct.users().list().await.unwrap();
         assert!(t.elapsed() >= Duration::from_millis(900));
         assert_eq!(env.requests("GET", "/api/v1/users").len(), 2);
+        // A 503 with Retry-After: the retry waits as asked.
+        env.emu.add_fault(
+            FaultRule::status("/api/v1/users", 503)
+                .retry_after(1)
+                .times(1),
+        );
+        let t = std::time::Instant::now();
+        env.direct.users().list().await.unwrap();
+        assert!(t.elapsed() >= Duration::from_millis(900));
     })
     .await
 }
