@@ -2,7 +2,7 @@
 (``approvalstudio.Client``, ``approvalstudio.webhooks``, ``approvalstudio.testing``) instead
 of this module: its entry points are untyped on purpose and may change."""
 
-from typing import Any, Callable, Dict, Optional, Union, final
+from typing import Any, Callable, Dict, Optional, Sequence, Tuple, Union, final
 
 
 __all__ = [
@@ -49,7 +49,9 @@ class NativeClient:
 class EmulatorServer:
     """The Rust emulator running on its own thread in this process (127.0.0.1, free port)."""
 
-    def __new__(cls) -> "EmulatorServer": ...
+    def __new__(
+        cls, users: Optional[Sequence[Tuple[str, str, bool]]] = None
+    ) -> "EmulatorServer": ...
     @property
     def url(self) -> str:
         """Base URL, ``http://127.0.0.1:PORT``."""

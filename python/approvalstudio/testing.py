@@ -26,7 +26,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from types import TracebackType
-from typing import Any, Dict, List, Optional, Type
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Type, Union
 
 from . import _native
 from ._client import Client
@@ -44,6 +44,9 @@ class Emulator:
         quota: ``{"limit": N, "period": "1m"}`` to rate-limit ``/api/v1/`` calls.
         processing_delay_ms: delay of each asset processing step (default 200 ms).
         storage_limit_bytes: total stored bytes before uploads fail with 403.
+        users: replaces the seeded users: ``(email, password)`` or
+            ``(email, password, lite)`` tuples; the first is what ``username``,
+            ``password`` and ``client()`` use.
     """
 
     def __init__(
@@ -53,8 +56,12 @@ class Emulator:
         quota: Optional[Dict[str, Any]] = None,
         processing_delay_ms: Optional[int] = None,
         storage_limit_bytes: Optional[int] = None,
+        users: Optional[Sequence[Union[Tuple[str, str], Tuple[str, str, bool]]]] = None,
     ) -> None:
-        self._server: Optional[_native.EmulatorServer] = _native.EmulatorServer()
+        specs = None
+        if users is not None:
+            specs = [(u[0], u[1], bool(u[2]) if len(u) > 2 else False) for u in users]
+        self._server: Optional[_native.EmulatorServer] = _native.EmulatorServer(specs)
         self._url = self._server.url
         self._username = self._server.username
         self._password = self._server.password
@@ -197,6 +204,7 @@ class Emulator:
         token_ttl: Optional[int] = _UNSET,
         quota: Optional[Dict[str, Any]] = _UNSET,
         processing_delay_ms: Optional[int] = None,
+        transit_delay_ms: Optional[int] = None,
         storage_limit_bytes: Optional[int] = _UNSET,
         webhook_retry_window_seconds: Optional[int] = None,
         webhook_backoff_ms: Optional[int] = None,
@@ -215,6 +223,8 @@ class Emulator:
             update["storageLimitBytes"] = storage_limit_bytes
         if processing_delay_ms is not None:
             update["processingDelayMs"] = processing_delay_ms
+        if transit_delay_ms is not None:
+            update["transitDelayMs"] = transit_delay_ms
         if webhook_retry_window_seconds is not None:
             update["webhookRetryWindowSeconds"] = webhook_retry_window_seconds
         if webhook_backoff_ms is not None:

@@ -1,6 +1,6 @@
 //! `_native.EmulatorServer`: the Rust emulator started in-process (see `approvalstudio.testing`).
 
-use approvalstudio_emulator::{Emulator, EmulatorConfig};
+use approvalstudio_emulator::{Emulator, EmulatorConfig, UserSpec};
 use parking_lot::Mutex;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
@@ -19,9 +19,24 @@ pub struct EmulatorServer {
 #[pymethods]
 impl EmulatorServer {
     #[new]
-    fn new(py: Python<'_>) -> PyResult<Self> {
+    #[pyo3(signature = (users=None))]
+    fn new(py: Python<'_>, users: Option<Vec<(String, String, bool)>>) -> PyResult<Self> {
+        let mut cfg = EmulatorConfig::default();
+        if let Some(users) = users {
+            if users.is_empty() {
+                return Err(pyo3::exceptions::PyValueError::new_err(
+                    "users must not be empty",
+                ));
+            }
+            cfg = cfg.users(
+                users
+                    .into_iter()
+                    .map(|(e, p, lite)| UserSpec::new(e, p).lite(lite))
+                    .collect(),
+            );
+        }
         let emu = py
-            .detach(|| Emulator::start_blocking(EmulatorConfig::default()))
+            .detach(move || Emulator::start_blocking(cfg))
             .map_err(|e| PyRuntimeError::new_err(format!("could not start the emulator: {e:#}")))?;
         Ok(EmulatorServer {
             url: emu.url(),

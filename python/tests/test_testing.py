@@ -73,3 +73,13 @@ def test_logs_go_to_the_approvalstudio_logger(approvalstudio_emulator: Emulator,
     assert any(r.levelno >= logging.WARNING for r in ours)  # the retry
     assert all("admin-password" not in r.getMessage() for r in caplog.records)
     assert logging.getLogger().handlers == root_handlers
+
+
+def test_custom_users() -> None:
+    with Emulator(users=[("buyer@example.com", "pw1"), ("cheap@example.com", "pw2", True)]) as emu:
+        assert (emu.username, emu.password) == ("buyer@example.com", "pw1")
+        with emu.client() as c:
+            assert c.users.logged_in().email == "buyer@example.com"
+        with emu.client(username="cheap@example.com", password="pw2") as c:
+            with pytest.raises(approvalstudio.ForbiddenError):
+                c.users.logged_in()
