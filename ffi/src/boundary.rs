@@ -92,3 +92,74 @@ pub(crate) fn finish(
     }
     code
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{apst_error_free, apst_error_message, apst_error_result};
+    use std::ffi::CStr;
+
+    fn run(body: impl FnOnce() -> Result<(), FfiError>) -> (apst_result, String) {
+        let mut err: *mut apst_error = std::ptr::null_mut();
+        let r = boundary!(&mut err, { body() });
+        let msg = unsafe {
+            assert_eq!(apst_error_result(err), r);
+            let m = CStr::from_ptr(apst_error_message(err))
+                .to_string_lossy()
+                .into_owned();
+            apst_error_free(err);
+            m
+        };
+        (r, msg)
+    }
+
+    #[test]
+    fn panic_becomes_apst_panic() {
+        let (r, msg) = run(|| panic!("boom at the boundary"));
+        assert_eq!(r, apst_result::APST_PANIC);
+        assert!(msg.contains("boom at the boundary"), "{msg}");
+    }
+
+    #[test]
+    fn error_is_reported_and_ok_leaves_err_alone() {
+        let (r, msg) = run(|| Err(FfiError::null("project_uid")));
+        assert_eq!(r, apst_result::APST_NULL_PARAMETER);
+        assert!(msg.contains("`project_uid`"));
+        let mut err: *mut apst_error = std::ptr::null_mut();
+        assert_eq!(boundary!(&mut err, { Ok(()) }), apst_result::APST_OK);
+        assert!(err.is_null());
+        // A NULL `err` is fine.
+        let r = boundary!(std::ptr::null_mut(), { Err(FfiError::invalid("x")) });
+        assert_eq!(r, apst_result::APST_INVALID_INPUT);
+    }
+
+    #[test]
+    fn json_errors_name_parameter_and_position() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct P {
+            name: String,
+        }
+        let e = crate::args::parse_json::<P>("{\n  \"name\": 5}", "params_json").unwrap_err();
+        assert_eq!(e.result, apst_result::APST_INVALID_INPUT);
+        assert!(
+            e.message.contains("params_json") && e.message.contains("line 2 column"),
+            "{}",
+            e.message
+        );
+        let e = crate::args::parse_json::<P>("{\"name\":", "params_json").unwrap_err();
+        assert!(e.message.contains("truncated"), "{}", e.message);
+    }
+
+    #[test]
+    fn invalid_utf8_names_parameter_and_offset() {
+        let s = c"ab\xffcd";
+        let e = unsafe { crate::args::str_arg(s.as_ptr(), "state") }.unwrap_err();
+        assert_eq!(e.result, apst_result::APST_INVALID_UTF8);
+        assert!(
+            e.message.contains("`state`") && e.message.contains("offset 2"),
+            "{}",
+            e.message
+        );
+    }
+}

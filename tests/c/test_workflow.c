@@ -4,9 +4,9 @@
 /* The whole workflow against the emulator: login, project, upload with progress, wait,
  * review link, task complete, webhook verify (a real delivery to a local listener),
  * download, proof report, state changes, delete. */
-#include "apst_test.h"
-
 #include <pthread.h>
+
+#include "apst_test.h"
 #include <sys/stat.h>
 #include <time.h>
 
@@ -15,7 +15,10 @@ typedef struct {
     uint64_t last_done;
     uint64_t total;
     int monotonic;
+    int other_thread;
 } progress_log;
+
+static pthread_t main_thread;
 
 static int on_progress(void *userdata, const apst_progress *p) {
     progress_log *log = (progress_log *)userdata;
@@ -23,6 +26,8 @@ static int on_progress(void *userdata, const apst_progress *p) {
     log->last_done = p->bytes_done;
     log->total = p->bytes_total;
     log->calls++;
+    /* Progress is delivered on the thread that called the transfer function. */
+    if (!pthread_equal(pthread_self(), main_thread)) log->other_thread++;
     return 0;
 }
 
@@ -114,9 +119,11 @@ int main(void) {
     char *path_out = NULL;
     char params[1024];
     bool valid = false;
-    progress_log plog = {0, 0, 0, 1};
+    progress_log plog = {0, 0, 0, 1, 0};
     const char *upload_path = "workflow-artwork.txt";
     struct stat st;
+
+    main_thread = pthread_self();
 
     /* Login and token. */
     REQUIRE_OK(apst_client_login(client, &err));
@@ -171,6 +178,7 @@ int main(void) {
     stat(upload_path, &st);
     CHECK(plog.calls >= 1);
     CHECK(plog.monotonic);
+    CHECK(plog.other_thread == 0);
     CHECK(plog.last_done == (uint64_t)st.st_size);
     CHECK(plog.total == (uint64_t)st.st_size);
     REQUIRE_OK(apst_asset_wait_processed(client, asset, 30000, &json, &err));
