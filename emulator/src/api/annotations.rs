@@ -70,7 +70,7 @@ pub async fn create(State(app): State<App>, headers: HeaderMap, body: Body) -> A
     f.max_len("text", Some(&text), 4000);
     let page = f.opt_i64("page");
     if page.is_some_and(|p| !(0..=100_000).contains(&p)) {
-        f.error("page", "'page' must be greater than or equal to '0'.");
+        f.error("page", "'page' must be between 0 and 100000.");
     }
     let region = f.raw("region").cloned();
     if let Some(r) = &region {
