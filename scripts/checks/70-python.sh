@@ -30,6 +30,32 @@ cd python/tests
 echo "--- pytest"
 "$PY" -m pytest -q -p no:cacheprovider .
 
+# The wheel is abi3 for CPython >= 3.9: run the same tests on 3.9 when it is installed.
+py39=""
+if python3.9 -c "" >/dev/null 2>&1; then
+  py39=$(command -v python3.9)
+else
+  for cand in "$HOME"/.pyenv/versions/3.9*/bin/python3.9; do
+    [ -x "$cand" ] && py39="$cand"
+  done
+fi
+if [ -n "$py39" ]; then
+  echo "--- pytest on CPython 3.9 ($py39), same wheel"
+  v39="$APST_CACHE/venv39"
+  stamp39="$v39/.req-$(sha256sum ../../scripts/requirements/python.txt | cut -c1-16)"
+  if [ ! -f "$stamp39" ]; then
+    rm -rf "$v39"
+    "$py39" -m venv "$v39"
+    "$v39/bin/pip" install -q --disable-pip-version-check \
+      $(grep -E '^(pytest|pytest-timeout)==' ../../scripts/requirements/python.txt)
+    touch "$stamp39"
+  fi
+  "$v39/bin/pip" install -q --disable-pip-version-check --force-reinstall --no-deps "$wheel"
+  "$v39/bin/python" -m pytest -q -p no:cacheprovider .
+else
+  echo "--- (CPython 3.9 not installed: the 3.9 run is skipped)"
+fi
+
 echo "--- mypy.stubtest"
 "$PY" -m mypy.stubtest approvalstudio --allowlist ../stubtest-allowlist.txt
 
