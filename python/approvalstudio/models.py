@@ -209,8 +209,7 @@ class Record:
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and self._data == other._data  # type: ignore[attr-defined]
 
-    def __hash__(self) -> int:
-        return id(self)
+    __hash__ = None  # type: ignore[assignment]  # compared by value, so not hashable
 
     def __repr__(self) -> str:
         names = self._repr_fields or tuple(f[0] for f in self._fields[:4])

@@ -36,23 +36,63 @@ pub fn to_pyerr(py: Python<'_>, e: &Error) -> PyErr {
     }
 }
 
+/// The Python argument name of a field the core names the API's way (`projectUID` →
+/// `project_uid`, `projectOwnersUIDS` → `owner_uids`).
+fn py_arg_name(field: &str) -> String {
+    match field {
+        "projectOwnersUIDS" => return "owner_uids".into(),
+        "projectName" => return "name".into(),
+        "target" => return "path".into(),
+        _ => {}
+    }
+    let mut out = String::with_capacity(field.len() + 4);
+    let mut prev_lower = false;
+    for c in field.chars() {
+        if c.is_ascii_uppercase() && prev_lower {
+            out.push('_');
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
 fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
     let module = py.import("approvalstudio.errors")?;
     let cls = module.getattr(class_name(e.kind()))?;
+    let mut message = e.message().to_string();
+    let mut description = e.to_string();
+    let mut fields: Vec<(String, Vec<String>)> = e
+        .fields()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if e.kind() == ErrorKind::InvalidInput {
+        // Name the argument as the Python caller wrote it.
+        for (k, _) in fields.iter_mut() {
+            let py_name = py_arg_name(k);
+            if py_name != *k {
+                let (from, to) = (format!("{k}:"), format!("{py_name}:"));
+                message = message.replacen(&from, &to, 1);
+                description = description.replacen(&from, &to, 1);
+                *k = py_name;
+            }
+        }
+    }
     let kw = PyDict::new(py);
     kw.set_item("status_code", e.status())?;
     kw.set_item("trace_id", e.trace_id())?;
     kw.set_item("body", e.body())?;
     kw.set_item("retry_after", e.retry_after().map(|d| d.as_secs_f64()))?;
-    let fields = PyDict::new(py);
-    for (k, v) in e.fields() {
-        fields.set_item(k, v.clone())?;
+    let f = PyDict::new(py);
+    for (k, v) in fields {
+        f.set_item(k, v)?;
     }
-    kw.set_item("fields", fields)?;
+    kw.set_item("fields", f)?;
     kw.set_item("kind", e.kind().as_str())?;
     kw.set_item("operation", e.operation())?;
-    kw.set_item("description", e.to_string())?;
-    let obj = cls.call((e.message(),), Some(&kw))?;
+    kw.set_item("description", description)?;
+    let obj = cls.call((message,), Some(&kw))?;
     Ok(PyErr::from_value(obj))
 }
 
