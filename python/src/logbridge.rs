@@ -9,6 +9,7 @@
 use std::collections::VecDeque;
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU8, Ordering};
+use std::time::Duration;
 
 use parking_lot::Mutex;
 use pyo3::prelude::*;
@@ -98,7 +99,11 @@ impl<S: Subscriber> Layer<S> for PyLogLayer {
             fields: String::new(),
         };
         event.record(&mut v);
-        let mut q = QUEUE.lock();
+        // Bounded wait: after a fork the lock may be held forever by a thread that no longer
+        // exists; dropping a record beats blocking a runtime thread.
+        let Some(mut q) = QUEUE.try_lock_for(Duration::from_millis(100)) else {
+            return;
+        };
         if q.len() >= QUEUE_CAP {
             q.pop_front();
         }
@@ -135,7 +140,9 @@ pub fn refresh_level(py: Python<'_>) {
 /// are swallowed the way `logging` itself does.
 pub fn flush(py: Python<'_>) {
     let records: Vec<Record> = {
-        let mut q = QUEUE.lock();
+        let Some(mut q) = QUEUE.try_lock_for(Duration::from_millis(10)) else {
+            return;
+        };
         if q.is_empty() {
             return;
         }
