@@ -145,9 +145,13 @@ def test_progress_on_calling_thread_and_throttled(
         calls.append(p)
         threads.add(threading.get_ident())
 
+    t0 = time.monotonic()
     uid = client.assets.upload(project.project_uid, path, progress=progress)
+    elapsed = time.monotonic() - t0
     assert uid
     assert calls, "no progress reported"
+    # Throttled: at most one call per ~100 ms, plus the final one.
+    assert len(calls) <= elapsed / 0.1 + 2, (len(calls), elapsed)
     assert threads == {threading.get_ident()}
     size = path.stat().st_size
     assert calls[-1].done == size
