@@ -223,9 +223,9 @@ TOML
 # --- the run ----------------------------------------------------------------------------------
 checks=${APST_ST_CHECKS:-not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,ignored_auth,unsupported_method,missing_required_header}
 spec_file=$(realpath "${APST_SPEC:-spec/openapi.yaml}")
-st_rc=0
-# Run from the scratch directory: schemathesis keeps a `.schemathesis/` cache in its cwd.
-(cd "$work" && "$APST_VENV/bin/st" --no-color --config-file "$work/schemathesis.toml" run "$spec_file" \
+# Run from the scratch directory (schemathesis keeps a `.schemathesis/` cache in its cwd), in the
+# background so that a signal reaches the traps at once: they stop schemathesis and the emulator.
+(cd "$work" && exec timeout 900 "$APST_VENV/bin/st" --no-color --config-file "$work/schemathesis.toml" run "$spec_file" \
   --url "$APST_URL" \
   -H "Authorization: Bearer $TOKEN" \
   --checks "$checks" \
@@ -235,7 +235,11 @@ st_rc=0
   --workers 1 \
   --request-timeout 20 \
   --suppress-health-check all \
-  --warnings off) || st_rc=$?
+  --warnings off) &
+st_pid=$!
+trap 'kill "$st_pid" 2>/dev/null; apst_emulator_stop; rm -rf "$work" "$APST_EMU_LOG"' EXIT
+st_rc=0
+wait "$st_pid" || st_rc=$?
 
 # --- what the run reached: HTTP statuses per operation, from the emulator's request journal -----
 # (informational: an operation that never reached a 2xx is listed at the end)

@@ -161,7 +161,7 @@ lines = [l for l in m.group(1).splitlines()
 print("set -euo pipefail")
 print("\n".join(lines).replace("http://127.0.0.1:8080", sys.argv[2]))
 PY
-if bash "$work/readme.sh" >"$work/readme.out" 2>&1 && "$APST_VENV/bin/python" - "$work/readme.out" <<'PY'; then
+if timeout 120 bash "$work/readme.sh" >"$work/readme.out" 2>&1 && "$APST_VENV/bin/python" - "$work/readme.out" <<'PY'; then
 import json, sys
 docs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 assert len(docs) == 2, f"expected 2 JSON outputs, got {len(docs)}"

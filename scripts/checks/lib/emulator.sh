@@ -28,6 +28,9 @@ apst_emulator_start() {
   "$bin" serve --port 0 "$@" >"$APST_EMU_LOG" 2>&1 &
   APST_EMU_PID=$!
   trap 'apst_emulator_stop; rm -f "$APST_EMU_LOG"' EXIT
+  # A signal ends the script through its EXIT trap, so the emulator never outlives it.
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
   APST_URL=""
   for _ in $(seq 1 300); do
     APST_URL=$(grep -o -m1 'listening on http://127\.0\.0\.1:[0-9]*' "$APST_EMU_LOG" | sed 's/^listening on //' || true)
