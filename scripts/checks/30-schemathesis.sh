@@ -237,7 +237,7 @@ spec_file=$(realpath "${APST_SPEC:-spec/openapi.yaml}")
   --suppress-health-check all \
   --warnings off) &
 st_pid=$!
-trap 'kill "$st_pid" 2>/dev/null; apst_emulator_stop; rm -rf "$work" "$APST_EMU_LOG"' EXIT
+trap 'kill "$st_pid" 2>/dev/null || true; apst_emulator_stop; rm -rf "$work" "$APST_EMU_LOG"' EXIT
 st_rc=0
 wait "$st_pid" || st_rc=$?
 
