@@ -4,34 +4,40 @@
 # admin, and must report 0 failures.
 #
 # Fixtures: random UIDs only ever reach the "not found" branches, so before the run this script
-# creates real resources with curl (four projects, one of them Completed, processed assets, a reference file and a URL,
-# upload/review/external-review tasks, annotations (one by another user) and a comment, metadata, a webhook) and
-# binds them to the UID parameters and body fields (schemathesis dictionaries, probability 0.7:
-# the rest stays random). Operations thus reach their 200 branches and their state rules
-# (406/410/412) too, and the response schemas are checked on real records. Source URLs of
-# upload_url and webhook URLs are always bound to 127.0.0.1 (probability 1): the emulator
-# fetches and posts to them, and a test must not send traffic to random hosts.
+# creates real resources with curl (four projects, one of them Completed; processed assets; a
+# reference file and a URL; upload, review and external-review tasks; annotations, one written
+# by another user, and a comment; metadata; webhooks) and binds them to the UID parameters and
+# body fields (schemathesis dictionaries, probability 0.7-0.9: the rest stays random).
+# Operations thus reach their 200 branches and their state rules (406/410/412) too, and the
+# response schemas are checked on real records. What a deleting operation may destroy is a
+# separate "doomed" fixture, so the others survive the run. Source URLs of upload_url and
+# webhook URLs are always bound to 127.0.0.1 (probability 1): the emulator fetches and posts to
+# them, and a test must not send traffic to random hosts. At the end the emulator's request
+# journal gives the HTTP statuses reached per operation (informational).
 #
 # Checks, and why:
 #   not_a_server_error, status_code_conformance, content_type_conformance,
 #   response_headers_conformance, response_schema_conformance: the contract itself, for
 #     positive and negative (schema-violating) inputs alike.
 #   ignored_auth: every operation but login must answer 401 without a valid token.
-#   unsupported_method: undeclared methods on a path get 405 with `Allow`.
+#   unsupported_method, allow_header_conformance: undeclared methods get 405 with `Allow`.
 #   missing_required_header: (no header parameter is declared; kept for completeness).
-# Not run:
+# Not run (try them with APST_ST_CHECKS=...):
 #   positive_data_acceptance: a schema-valid request against a stateful service legitimately
-#     gets 404/406/410/412 (unknown UID, wrong state); "valid data must be accepted" doesn't hold.
+#     gets 404/406/410/412 (unknown UID, wrong state, an owner's rule); "valid data must be
+#     accepted" doesn't hold.
 #   negative_data_rejection: the service's model binder is lenient like ASP.NET's (numbers and
-#     booleans bound to string fields, "true"/"1" for booleans, extra fields ignored), so
-#     "schema-invalid must be rejected" is not a property of the API. Negative cases still run
-#     under the checks above (no 500, documented statuses, documented bodies).
+#     booleans bound to string fields, e.g. `"folderUID": false`; "1"/"0" for booleans; null
+#     for an optional number; extra fields ignored), so "schema-invalid must be rejected" is not
+#     a property of the API. Negative cases still run under the checks above (no 500,
+#     documented statuses, documented bodies).
 #   use_after_free, ensure_resource_availability, object_level_authorization: need OpenAPI
 #     links / a second tenant, which the contract doesn't define; the stateful phase is off.
 # One worker: with two, CPython 3.11's ast.parse (hypothesis describes lambdas with it) raises a
 # spurious "SystemError: AST constructor recursion depth mismatch" from concurrent threads
 # (python/cpython#106905).
-# Knobs: APST_ST_EXAMPLES (default 25 per operation), APST_ST_SEED (default 20260101).
+# Knobs: APST_ST_EXAMPLES (default 25 per operation), APST_ST_SEED (default 20260101),
+# APST_ST_CHECKS (comma-separated, replaces the list), APST_SPEC (another spec file).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/env.sh
@@ -221,7 +227,7 @@ parameters = { "body.taskUID" = { dictionary = "completable-tasks", probability 
 TOML
 
 # --- the run ----------------------------------------------------------------------------------
-checks=${APST_ST_CHECKS:-not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,ignored_auth,unsupported_method,missing_required_header}
+checks=${APST_ST_CHECKS:-not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,ignored_auth,unsupported_method,allow_header_conformance,missing_required_header}
 spec_file=$(realpath "${APST_SPEC:-spec/openapi.yaml}")
 # Run from the scratch directory (schemathesis keeps a `.schemathesis/` cache in its cwd), in the
 # background so that a signal reaches the traps at once: they stop schemathesis and the emulator.
