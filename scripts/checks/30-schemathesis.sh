@@ -14,6 +14,8 @@
 # webhook URLs are always bound to 127.0.0.1 (probability 1): the emulator fetches and posts to
 # them, and a test must not send traffic to random hosts. At the end the emulator's request
 # journal gives the HTTP statuses reached per operation (informational).
+# Pass 2 sets a quota of 1 call per hour, spends it, and runs every operation again (2 cases
+# each): all 44 must answer the documented 429 (plain text, Retry-After and X-Rate-Limit-*).
 #
 # Checks, and why:
 #   not_a_server_error, status_code_conformance, content_type_conformance,
@@ -269,4 +271,41 @@ undeclared = sum(n for (m, p), c in seen.items() if (m, p) not in ops for n in c
 print(f"  (undeclared methods and paths: {undeclared} requests)")
 print("operations without any 2xx: " + (", ".join(no_2xx) if no_2xx else "none"))
 PY
-exit "$st_rc"
+[ "$st_rc" -eq 0 ] || exit "$st_rc"
+
+# --- pass 2: the documented 429 on every operation ----------------------------------------------
+# A quota of 1 call per hour, already spent: every operation must answer the documented 429
+# (text/plain body, Retry-After and the three X-Rate-Limit-* headers, all required in the spec).
+echo "pass 2: quota exhausted (1 per 1h), every operation must answer the documented 429"
+curl -sS --fail-with-body --max-time 30 -X POST "$APST_URL/_emulator/config" -H 'Content-Type: application/json' \
+  -d '{"quota":{"limit":1,"period":"1h"}}' >/dev/null
+call GET token/validate >/dev/null   # spends the one call
+curl -sS --fail-with-body --max-time 30 -X DELETE "$APST_URL/_emulator/requests" >/dev/null
+(cd "$work" && exec timeout 600 "$APST_VENV/bin/st" --no-color run "$spec_file" \
+  --url "$APST_URL" \
+  -H "Authorization: Bearer $TOKEN" \
+  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
+  --phases fuzzing \
+  --max-examples 2 \
+  --seed "${APST_ST_SEED:-20260101}" \
+  --workers 1 \
+  --request-timeout 20 \
+  --suppress-health-check all \
+  --warnings off >"$work/pass2.log" 2>&1) &
+st_pid=$!
+wait "$st_pid" || st_rc=$?
+grep -E "generated|issues found|failures? in|errors? in" "$work/pass2.log" || true
+[ "$st_rc" -eq 0 ] || { cat "$work/pass2.log"; exit "$st_rc"; }
+curl -sS --max-time 30 "$APST_URL/_emulator/requests" >"$work/journal2.json"
+"$APST_VENV/bin/python" - spec/openapi.yaml "$work/journal2.json" <<'PY'
+import collections, json, sys, yaml
+spec = yaml.safe_load(open(sys.argv[1]))
+ops = [(m.upper(), p) for p, item in spec["paths"].items() for m in item if m in ("get", "post", "put", "delete")]
+seen = collections.defaultdict(collections.Counter)
+for r in json.load(open(sys.argv[2])):
+    seen[(r["method"], r["path"])][r["status"]] += 1
+bad = [f"{m} {p}: {dict(seen[(m, p)])}" for m, p in ops if set(seen[(m, p)]) != {429}]
+if bad:
+    sys.exit("operations without a 429 (or with other statuses) under the exhausted quota:\n  " + "\n  ".join(bad))
+print(f"pass 2: all {len(ops)} operations answered 429 ({sum(sum(c.values()) for c in seen.values())} requests)")
+PY
