@@ -32,6 +32,8 @@ def main() -> int:
         artwork.write_bytes(SAMPLE_PDF)
 
     with connect() as client:
+        login = client.login()
+        print(f"logged in; token valid until {login.expiration_date}")
         me = client.users.logged_in()
         print(f"logged in as {me.full_name} <{me.email}>")
 
