@@ -800,6 +800,20 @@ enum apst_result apst_project_create(const struct apst_client *client,
                                      struct apst_error **err);
 
 /**
+ * Creates a project with just a name (the typed shortcut of `apst_project_create`):
+ * `owner_uid` may be NULL to make the logged-in user the owner. `*out_project_uid`
+ * receives the new project's UID.
+ *
+ * Ownership: borrows the inputs; `*out_project_uid` is owned by the caller
+ * (`apst_string_free`). Thread-safety: thread-safe.
+ */
+enum apst_result apst_project_create_named(const struct apst_client *client,
+                                           const char *project_name,
+                                           const char *owner_uid,
+                                           char **out_project_uid,
+                                           struct apst_error **err);
+
+/**
  * Edits a project (`PUT project`). `params_json`: `{"projectUID": "...", ...}` with any of
  * the fields of `apst_project_create` to change (`tags` and `projectOwnersUIDS` replace
  * the lists). `APST_NOT_ACCEPTABLE` when the project is Completed, Archived or InTransit.
@@ -1021,6 +1035,20 @@ enum apst_result apst_review_link_create(const struct apst_client *client,
                                          const char *options_json,
                                          char **out_json,
                                          struct apst_error **err);
+
+/**
+ * Creates a review link and returns only its id in `*out_link_id` (the typed shortcut of
+ * `apst_review_link_create`; `options_json` may be NULL for the defaults).
+ *
+ * Ownership: borrows the inputs; `*out_link_id` is owned by the caller
+ * (`apst_string_free`). Thread-safety: thread-safe.
+ */
+enum apst_result apst_review_link_create_id(const struct apst_client *client,
+                                            const char *project_uid,
+                                            const char *name,
+                                            const char *options_json,
+                                            char **out_link_id,
+                                            struct apst_error **err);
 
 /**
  * Reads a review link: `*out_json` receives the ReviewLink (with its recipients and their

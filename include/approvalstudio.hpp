@@ -61,7 +61,7 @@ public:
     apst_result kind() const noexcept { return kind_; }
     const char *kind_name() const noexcept { return apst_result_str(static_cast<int>(kind_)); }
     int status() const noexcept { return status_; }
-    const std::string &message() const noexcept { return message_ = what(), message_; }
+    std::string message() const { return what(); }
     int64_t retry_after_ms() const noexcept { return retry_after_ms_; }
     const std::string &trace_id() const noexcept { return trace_id_; }
     /// `{"field": ["message", ...], ...}`.
@@ -73,7 +73,6 @@ private:
     int64_t retry_after_ms_;
     std::string trace_id_;
     std::string fields_json_;
-    mutable std::string message_;
 };
 
 namespace detail {
@@ -127,43 +126,51 @@ public:
     }
     ClientBuilder &base_url(const std::string &url) {
         apst_error *e = nullptr;
-        detail::check(apst_client_builder_set_base_url(b_.get(), url.c_str(), &e), e);
+        const apst_result r = apst_client_builder_set_base_url(b_.get(), url.c_str(), &e);
+        detail::check(r, e);
         return *this;
     }
     ClientBuilder &credentials(const std::string &user, const std::string &password) {
         apst_error *e = nullptr;
-        detail::check(
-            apst_client_builder_set_credentials(b_.get(), user.c_str(), password.c_str(), &e), e);
+        const apst_result r =
+            apst_client_builder_set_credentials(b_.get(), user.c_str(), password.c_str(), &e);
+        detail::check(r, e);
         return *this;
     }
     ClientBuilder &token(const std::string &token) {
         apst_error *e = nullptr;
-        detail::check(apst_client_builder_set_token(b_.get(), token.c_str(), &e), e);
+        const apst_result r = apst_client_builder_set_token(b_.get(), token.c_str(), &e);
+        detail::check(r, e);
         return *this;
     }
     ClientBuilder &user_agent(const std::string &ua) {
         apst_error *e = nullptr;
-        detail::check(apst_client_builder_set_user_agent(b_.get(), ua.c_str(), &e), e);
+        const apst_result r = apst_client_builder_set_user_agent(b_.get(), ua.c_str(), &e);
+        detail::check(r, e);
         return *this;
     }
     ClientBuilder &connect_timeout_ms(uint64_t ms) {
         apst_error *e = nullptr;
-        detail::check(apst_client_builder_set_connect_timeout_ms(b_.get(), ms, &e), e);
+        const apst_result r = apst_client_builder_set_connect_timeout_ms(b_.get(), ms, &e);
+        detail::check(r, e);
         return *this;
     }
     ClientBuilder &read_timeout_ms(uint64_t ms) {
         apst_error *e = nullptr;
-        detail::check(apst_client_builder_set_read_timeout_ms(b_.get(), ms, &e), e);
+        const apst_result r = apst_client_builder_set_read_timeout_ms(b_.get(), ms, &e);
+        detail::check(r, e);
         return *this;
     }
     ClientBuilder &max_attempts(uint32_t n) {
         apst_error *e = nullptr;
-        detail::check(apst_client_builder_set_max_attempts(b_.get(), n, &e), e);
+        const apst_result r = apst_client_builder_set_max_attempts(b_.get(), n, &e);
+        detail::check(r, e);
         return *this;
     }
     ClientBuilder &retry_deadline_ms(uint64_t ms) {
         apst_error *e = nullptr;
-        detail::check(apst_client_builder_set_retry_deadline_ms(b_.get(), ms, &e), e);
+        const apst_result r = apst_client_builder_set_retry_deadline_ms(b_.get(), ms, &e);
+        detail::check(r, e);
         return *this;
     }
     inline Client build();
@@ -200,6 +207,13 @@ public:
     }
     std::string project_create(const std::string &params_json) const {
         return json([&](char **o, apst_error **e) { return apst_project_create(raw(), params_json.c_str(), o, e); });
+    }
+    /// Creates a project owned by `owner_uid` (default: the logged-in user); returns its UID.
+    std::string project_create_named(const std::string &name,
+                                     const std::optional<std::string> &owner_uid = std::nullopt) const {
+        return json([&](char **o, apst_error **e) {
+            return apst_project_create_named(raw(), name.c_str(), detail::opt(owner_uid), o, e);
+        });
     }
     std::string project_update(const std::string &params_json) const {
         return json([&](char **o, apst_error **e) { return apst_project_update(raw(), params_json.c_str(), o, e); });
@@ -290,6 +304,13 @@ public:
             return apst_review_link_create(raw(), project_uid.c_str(), name.c_str(), detail::opt(options_json), o, e);
         });
     }
+    /// Creates a review link; returns its id.
+    std::string review_link_create_id(const std::string &project_uid, const std::string &name,
+                                      const std::optional<std::string> &options_json = std::nullopt) const {
+        return json([&](char **o, apst_error **e) {
+            return apst_review_link_create_id(raw(), project_uid.c_str(), name.c_str(), detail::opt(options_json), o, e);
+        });
+    }
     std::string review_link_add_assets(const std::string &project_uid, const std::string &link_id,
                                        const std::string &asset_uids_json) const {
         return json([&](char **o, apst_error **e) {
@@ -320,7 +341,8 @@ public:
     template <class F>
     static void call(F &&f) {
         apst_error *e = nullptr;
-        detail::check(f(&e), e);
+        const apst_result r = f(&e);
+        detail::check(r, e);
     }
     /// Any C function of the form f(..., char **out, apst_error **): returns *out.
     template <class F>

@@ -26,60 +26,53 @@ static int on_progress(void *userdata, const apst_progress *p) {
     return 0; /* non-zero would cancel */
 }
 
-/* The value of "key":"..." in a JSON text (enough for UIDs; use a JSON library for more). */
-static int json_str(const char *json, const char *key, char *out, size_t cap) {
-    char pat[64];
-    const char *p, *end;
-    snprintf(pat, sizeof pat, "\"%s\":\"", key);
-    if ((p = strstr(json, pat)) == NULL) return 0;
-    p += strlen(pat);
-    if ((end = strchr(p, '"')) == NULL || (size_t)(end - p) >= cap) return 0;
-    memcpy(out, p, (size_t)(end - p));
-    out[end - p] = '\0';
-    return 1;
-}
-
 static int run(apst_client *client, const char *file, const char *recipient) {
     apst_error *err = NULL;
     apst_result r;
-    char *me = NULL, *json = NULL, *asset = NULL, *short_url = NULL;
-    char params[512], project[64], link[64];
+    char *project = NULL, *asset = NULL, *link = NULL, *json = NULL, *short_url = NULL;
+    char assets[128];
+    int rc = 1;
 
-    if ((r = apst_user_logged_in_uid(client, &me, &err)) != APST_OK)
-        return fail("login", r, err);
-    snprintf(params, sizeof params,
-             "{\"projectName\":\"Plugin upload\",\"projectOwnersUIDS\":[\"%s\"]}", me);
-    apst_string_free(me);
-    if ((r = apst_project_create(client, params, &json, &err)) != APST_OK)
-        return fail("create project", r, err);
-    json_str(json, "projectUID", project, sizeof project);
-    apst_string_free(json);
-
+    /* A project owned by the logged-in user (records are JSON; small things are typed). */
+    if ((r = apst_project_create_named(client, "Plugin upload", NULL, &project, &err)) != APST_OK) {
+        rc = fail("create project", r, err);
+        goto out;
+    }
     r = apst_asset_upload(client, project, NULL, file, NULL, on_progress, NULL, &asset, &err);
     fprintf(stderr, "\n");
-    if (r != APST_OK) return fail("upload", r, err);
+    if (r != APST_OK) {
+        rc = fail("upload", r, err);
+        goto out;
+    }
     if ((r = apst_asset_wait_processed(client, asset, 120000, &json, &err)) != APST_OK) {
-        apst_string_free(asset);
-        return fail("processing", r, err);
+        rc = fail("processing", r, err);
+        goto out;
     }
-    apst_string_free(json);
-
-    if ((r = apst_review_link_create(client, project, "External review", NULL, &json, &err)) != APST_OK) {
-        apst_string_free(asset);
-        return fail("create review link", r, err);
+    /* An external review: a review link with the asset, sent to one recipient. */
+    if ((r = apst_review_link_create_id(client, project, "External review", NULL, &link, &err)) != APST_OK) {
+        rc = fail("create review link", r, err);
+        goto out;
     }
-    json_str(json, "id", link, sizeof link);
+    snprintf(assets, sizeof assets, "[\"%s\"]", asset);
     apst_string_free(json);
-    snprintf(params, sizeof params, "[\"%s\"]", asset);
-    apst_string_free(asset);
-    if ((r = apst_review_link_add_assets(client, project, link, params, &json, &err)) != APST_OK)
-        return fail("add asset to review link", r, err);
-    apst_string_free(json);
-    if ((r = apst_review_link_send_to(client, project, link, recipient, NULL, &short_url, &err)) != APST_OK)
-        return fail("send for review", r, err);
+    json = NULL;
+    if ((r = apst_review_link_add_assets(client, project, link, assets, &json, &err)) != APST_OK) {
+        rc = fail("add asset to review link", r, err);
+        goto out;
+    }
+    if ((r = apst_review_link_send_to(client, project, link, recipient, NULL, &short_url, &err)) != APST_OK) {
+        rc = fail("send for review", r, err);
+        goto out;
+    }
     printf("%s\n", short_url);
+    rc = 0;
+out: /* apst_string_free(NULL) is allowed */
+    apst_string_free(project);
+    apst_string_free(asset);
+    apst_string_free(link);
+    apst_string_free(json);
     apst_string_free(short_url);
-    return 0;
+    return rc;
 }
 
 int main(int argc, char **argv) {

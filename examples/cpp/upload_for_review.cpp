@@ -13,15 +13,6 @@
 
 namespace as = approvalstudio;
 
-// The value of "key":"..." in a JSON text (use a JSON library in real code).
-static std::string json_str(const std::string &json, const std::string &key) {
-    const std::string pat = "\"" + key + "\":\"";
-    auto p = json.find(pat);
-    if (p == std::string::npos) return {};
-    p += pat.size();
-    return json.substr(p, json.find('"', p) - p);
-}
-
 int main(int argc, char **argv) {
     const char *url = std::getenv("APPROVALSTUDIO_URL");
     const char *user = std::getenv("APPROVALSTUDIO_USERNAME");
@@ -36,17 +27,14 @@ int main(int argc, char **argv) {
         if (url) builder.base_url(url);
         as::Client client = builder.credentials(user, password).user_agent("upload-for-review-example-cpp/1.0").build();
 
-        const std::string me = client.user_logged_in_uid();
-        const std::string project = json_str(
-            client.project_create(R"j({"projectName":"Plugin upload (C++)","projectOwnersUIDS":[")j" + me + R"j("]})j"),
-            "projectUID");
+        const std::string project = client.project_create_named("Plugin upload (C++)");
         const std::string asset = client.asset_upload(project, argv[1], [](const apst_progress &p) {
             if (p.total_known && p.bytes_total) std::cerr << "\ruploading: " << p.bytes_done * 100 / p.bytes_total << "%";
             return true;  // false cancels
         });
         std::cerr << "\n";
         client.asset_wait_processed(asset, 120000);
-        const std::string link = json_str(client.review_link_create(project, "External review"), "id");
+        const std::string link = client.review_link_create_id(project, "External review");
         client.review_link_add_assets(project, link, "[\"" + asset + "\"]");
         std::cout << client.review_link_send_to(project, link, argc > 2 ? argv[2] : "reviewer@example.com") << "\n";
         return 0;

@@ -190,6 +190,35 @@ pub unsafe extern "C" fn apst_project_create(
     })
 }
 
+/// Creates a project with just a name (the typed shortcut of `apst_project_create`):
+/// `owner_uid` may be NULL to make the logged-in user the owner. `*out_project_uid`
+/// receives the new project's UID.
+///
+/// Ownership: borrows the inputs; `*out_project_uid` is owned by the caller
+/// (`apst_string_free`). Thread-safety: thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn apst_project_create_named(
+    client: *const apst_client,
+    project_name: *const c_char,
+    owner_uid: *const c_char,
+    out_project_uid: *mut *mut c_char,
+    err: *mut *mut apst_error,
+) -> apst_result {
+    boundary!(err, {
+        let c = handle(client, "client")?;
+        let name = str_arg(project_name, "project_name")?;
+        let owner = crate::args::opt_str_arg(owner_uid, "owner_uid")?;
+        let out = out_arg(out_project_uid, "out_project_uid")?;
+        let owner = match owner {
+            Some(o) => o.to_owned(),
+            None => c.inner.users().logged_in()?.user_uid,
+        };
+        let created = c.inner.projects().create(NewProject::new(name, [owner]))?;
+        give_string(out, created.project_uid);
+        Ok(())
+    })
+}
+
 /// Edits a project (`PUT project`). `params_json`: `{"projectUID": "...", ...}` with any of
 /// the fields of `apst_project_create` to change (`tags` and `projectOwnersUIDS` replace
 /// the lists). `APST_NOT_ACCEPTABLE` when the project is Completed, Archived or InTransit.

@@ -30,6 +30,35 @@ struct SendIn {
     comment: Option<String>,
 }
 
+fn create(
+    c: &apst_client,
+    project: &str,
+    name: &str,
+    opts: Option<&str>,
+) -> Result<apst_core::ReviewLink, FfiError> {
+    let o: OptionsIn = match opts {
+        Some(s) => parse_json(s, "options_json")?,
+        None => OptionsIn::default(),
+    };
+    let mut options = ReviewLinkOptions::new();
+    if let Some(v) = o.allow_approvals {
+        options = options.allow_approvals(v);
+    }
+    if let Some(v) = o.current_version_only {
+        options = options.current_version_only(v);
+    }
+    if let Some(v) = o.enable_downloading {
+        options = options.enable_downloading(v);
+    }
+    if let Some(d) = date("expiresAt", o.expires_at)? {
+        options = options.expires_at(d);
+    }
+    if let Some(p) = o.password {
+        options = options.password(p);
+    }
+    Ok(c.inner.review_links().create(project, name, options)?)
+}
+
 /// Creates a review link for a project: a named, shareable set of assets, stored as project
 /// metadata (`review_link:<id>`). `options_json` may be NULL (defaults) or
 /// `{"allowApprovals"?: true, "currentVersionOnly"?: false, "enableDownloading"?: true,
@@ -55,28 +84,34 @@ pub unsafe extern "C" fn apst_review_link_create(
         let name = str_arg(name, "name")?;
         let opts = crate::args::opt_str_arg(options_json, "options_json")?;
         let out = out_arg(out_json, "out_json")?;
-        let o: OptionsIn = match opts {
-            Some(s) => parse_json(s, "options_json")?,
-            None => OptionsIn::default(),
-        };
-        let mut options = ReviewLinkOptions::new();
-        if let Some(v) = o.allow_approvals {
-            options = options.allow_approvals(v);
-        }
-        if let Some(v) = o.current_version_only {
-            options = options.current_version_only(v);
-        }
-        if let Some(v) = o.enable_downloading {
-            options = options.enable_downloading(v);
-        }
-        if let Some(d) = date("expiresAt", o.expires_at)? {
-            options = options.expires_at(d);
-        }
-        if let Some(p) = o.password {
-            options = options.password(p);
-        }
-        let link = c.inner.review_links().create(project, name, options)?;
+        let link = create(c, project, name, opts)?;
         give_json(out, &link)
+    })
+}
+
+/// Creates a review link and returns only its id in `*out_link_id` (the typed shortcut of
+/// `apst_review_link_create`; `options_json` may be NULL for the defaults).
+///
+/// Ownership: borrows the inputs; `*out_link_id` is owned by the caller
+/// (`apst_string_free`). Thread-safety: thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn apst_review_link_create_id(
+    client: *const apst_client,
+    project_uid: *const c_char,
+    name: *const c_char,
+    options_json: *const c_char,
+    out_link_id: *mut *mut c_char,
+    err: *mut *mut apst_error,
+) -> apst_result {
+    boundary!(err, {
+        let c = handle(client, "client")?;
+        let project = str_arg(project_uid, "project_uid")?;
+        let name = str_arg(name, "name")?;
+        let opts = crate::args::opt_str_arg(options_json, "options_json")?;
+        let out = out_arg(out_link_id, "out_link_id")?;
+        let link = create(c, project, name, opts)?;
+        give_string(out, link.id);
+        Ok(())
     })
 }
 
