@@ -747,7 +747,10 @@ impl NativeClient {
         if let Some(n) = max_retries {
             b = b.max_attempts(n.saturating_add(1));
         }
-        let client = b.build().map_err(|e| errors::to_pyerr(py, &e))?;
+        // Building loads the platform's root certificates: done without the GIL.
+        let client = py
+            .detach(move || b.build())
+            .map_err(|e| errors::to_pyerr(py, &e))?;
         Ok(NativeClient {
             inner: RwLock::new(Some(BlockingClient::from_async(client))),
         })
