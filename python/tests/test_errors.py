@@ -219,3 +219,25 @@ def test_pickle_round_trip(client: approvalstudio.Client) -> None:
     assert v2.fields == {"a": ["b"]} and v2.trace_id == "t"
     r = pickle.loads(pickle.dumps(RateLimitError("slow", status_code=429, retry_after=3.0)))
     assert r.retry_after == 3.0
+
+
+@pytest.mark.parametrize("name", approvalstudio.errors.__all__)
+def test_every_exception_pickles_with_its_attributes(name: str) -> None:
+    cls = getattr(approvalstudio, name)
+    assert issubclass(cls, ApprovalStudioError)
+    e = cls(
+        "what failed; what to do",
+        status_code=418,
+        trace_id="t-1",
+        body="{}",
+        retry_after=2.5,
+        fields={"f": ["bad"]},
+        kind="k",
+        operation="op.name",
+    )
+    e2 = pickle.loads(pickle.dumps(e))
+    assert type(e2) is cls
+    for attr in ("message", "status_code", "trace_id", "body", "retry_after", "fields", "kind", "operation"):
+        assert getattr(e2, attr) == getattr(e, attr), attr
+    assert str(e2) == str(e)
+    assert "what failed" in str(e) and "HTTP 418" in str(e) and "t-1" in str(e)
