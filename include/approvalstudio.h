@@ -255,8 +255,8 @@ const char *apst_version(void);
  * `apst_version` and `apst_result_str` fails with `APST_SHUT_DOWN`; there is no restart.
  * Calling it again does nothing.
  *
- * Call it once no other thread is inside a library call; handles still alive may (and
- * should) be freed afterwards. Thread-safety: any thread; not concurrently with other calls.
+ * Ownership: handles still alive stay owned by the caller and may (and should) be freed
+ * afterwards. Thread-safety: any thread, once no other thread is inside a library call.
  */
 void apst_shutdown(void);
 
@@ -527,9 +527,11 @@ const char *apst_error_fields_json(const struct apst_error *err);
  * `max_level` gives `APST_INVALID_INPUT`.
  *
  * Ownership: `userdata` stays owned by the caller and must stay valid until the callback is
- * replaced or removed, or `apst_shutdown` returns. Thread-safety: callable from any thread;
- * the callback itself is called from any thread (see `apst_log_callback`). Messages logged
- * while the callback runs on the same thread are dropped (no recursion).
+ * replaced or removed, or `apst_shutdown` returns (both wait for callbacks in flight).
+ * Thread-safety: callable from any thread, but not from inside the log callback
+ * (`APST_INVALID_INPUT`); the callback itself is called from any thread (see
+ * `apst_log_callback`). Messages logged while the callback runs on the same thread are
+ * dropped (no recursion).
  */
 enum apst_result apst_set_log_callback(apst_log_callback cb,
                                        void *userdata,

@@ -74,8 +74,8 @@ pub extern "C" fn apst_version() -> *const c_char {
 /// `apst_version` and `apst_result_str` fails with `APST_SHUT_DOWN`; there is no restart.
 /// Calling it again does nothing.
 ///
-/// Call it once no other thread is inside a library call; handles still alive may (and
-/// should) be freed afterwards. Thread-safety: any thread; not concurrently with other calls.
+/// Ownership: handles still alive stay owned by the caller and may (and should) be freed
+/// afterwards. Thread-safety: any thread, once no other thread is inside a library call.
 #[no_mangle]
 pub extern "C" fn apst_shutdown() {
     let _ = std::panic::catch_unwind(|| {

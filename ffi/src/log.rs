@@ -99,17 +99,19 @@ impl Visit for Fields {
 
 impl<S: Subscriber> Layer<S> for Forward {
     fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
-        let sink = match SINK.read() {
-            Ok(g) => *g,
-            Err(_) => return,
-        };
-        let Some(sink) = sink else { return };
-        let level = level_code(event.metadata().level());
-        if level > sink.max_level {
+        // A callback that logs (or calls back into the library) must not recurse.
+        if IN_CALLBACK.with(|c| c.get()) {
             return;
         }
-        // A callback that logs (or calls back into the library) must not recurse.
-        if IN_CALLBACK.with(|c| c.replace(true)) {
+        // The read lock is held while the callback runs, so removing or replacing the
+        // callback waits for calls in flight (the caller may then free `userdata`).
+        let guard = match SINK.read() {
+            Ok(g) => g,
+            Err(_) => return,
+        };
+        let Some(sink) = *guard else { return };
+        let level = level_code(event.metadata().level());
+        if level > sink.max_level {
             return;
         }
         let mut f = Fields::default();
@@ -117,9 +119,11 @@ impl<S: Subscriber> Layer<S> for Forward {
         f.message.push_str(&f.rest);
         let target = crate::error::to_cstring(event.metadata().target().to_owned());
         let msg = crate::error::to_cstring(f.message);
-        // SAFETY: contract of apst_set_log_callback. The lock is not held during the call.
+        IN_CALLBACK.with(|c| c.set(true));
+        // SAFETY: contract of apst_set_log_callback.
         unsafe { (sink.cb)(sink.userdata, level, target.as_ptr(), msg.as_ptr()) };
         IN_CALLBACK.with(|c| c.set(false));
+        drop(guard);
     }
 }
 
@@ -136,9 +140,11 @@ fn install() {
 /// `max_level` gives `APST_INVALID_INPUT`.
 ///
 /// Ownership: `userdata` stays owned by the caller and must stay valid until the callback is
-/// replaced or removed, or `apst_shutdown` returns. Thread-safety: callable from any thread;
-/// the callback itself is called from any thread (see `apst_log_callback`). Messages logged
-/// while the callback runs on the same thread are dropped (no recursion).
+/// replaced or removed, or `apst_shutdown` returns (both wait for callbacks in flight).
+/// Thread-safety: callable from any thread, but not from inside the log callback
+/// (`APST_INVALID_INPUT`); the callback itself is called from any thread (see
+/// `apst_log_callback`). Messages logged while the callback runs on the same thread are
+/// dropped (no recursion).
 #[no_mangle]
 pub unsafe extern "C" fn apst_set_log_callback(
     cb: apst_log_callback,
@@ -147,6 +153,11 @@ pub unsafe extern "C" fn apst_set_log_callback(
     err: *mut *mut apst_error,
 ) -> apst_result {
     boundary!(err, {
+        if IN_CALLBACK.with(|c| c.get()) {
+            return Err(FfiError::invalid(
+                "apst_set_log_callback cannot be called from inside the log callback",
+            ));
+        }
         if !(0..=5).contains(&max_level) {
             return Err(FfiError::invalid(format!(
                 "parameter `max_level` must be an apst_log_level (0..5), got {max_level}"

@@ -21,6 +21,17 @@ if ! diff -u include/approvalstudio.h "$work/approvalstudio.h"; then
   exit 1
 fi
 
+step "every function's doc comment states ownership and thread-safety"
+python3 - include/approvalstudio.h <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+decls = re.findall(r"/\*\*((?:(?!\*/).)*)\*/\s*[^;{]*?\b(apst_\w+)\([^;]*\);", text, re.S)
+missing = [n for d, n in decls if "Ownership" not in d or "Thread-safety" not in d]
+print(f"{len(decls)} functions documented")
+if missing or len(decls) < 90:
+    sys.exit(f"doc comment without Ownership/Thread-safety: {missing}")
+PY
+
 step "build (debug) and install to $prefix"
 cargo build -q -p approvalstudio-ffi -p approvalstudio-emulator
 emulator="$CARGO_TARGET_DIR/debug/approvalstudio-emulator"

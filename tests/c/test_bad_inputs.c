@@ -47,6 +47,15 @@ static void reenter_from_log(void *userdata, int level, const char *target, cons
             apst_test_failures++;
         }
         apst_error_free(err);
+        err = NULL;
+        /* Changing the log callback from inside it is refused (it would wait for itself). */
+        r = apst_set_log_callback(NULL, NULL, APST_LOG_OFF, &err);
+        if (r != APST_INVALID_INPUT) {
+            fprintf(stderr, "apst_set_log_callback inside the callback gave %s\n",
+                    apst_result_str((int)r));
+            apst_test_failures++;
+        }
+        apst_error_free(err);
     }
 }
 
