@@ -77,6 +77,15 @@ def test_validation_400(client: approvalstudio.Client, emu: Emulator, project: a
     assert "customer" in str(e) and "00-abc-01" in str(e)
 
 
+def test_validation_400_from_the_server(client: approvalstudio.Client, project: approvalstudio.Project, pdf) -> None:
+    asset_uid = client.assets.upload(project.project_uid, pdf)
+    with pytest.raises(ValidationError) as ei:
+        client.annotations.create(asset_uid, "far away", page=200_000)
+    e = ei.value
+    assert e.status_code == 400 and e.trace_id
+    assert "page" in e.fields and "page" in str(e)
+
+
 def test_authentication_wrong_password(emu: Emulator) -> None:
     with emu.client(password="wrong") as c:
         with pytest.raises(AuthenticationError) as ei:
