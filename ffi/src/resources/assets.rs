@@ -267,7 +267,7 @@ pub unsafe extern "C" fn apst_asset_download(
         let c = handle(client, "client")?;
         let uid = str_arg(asset_uid, "asset_uid")?;
         let target = path_arg(target_path, "target_path")?;
-        let mut out = if out_path.is_null() {
+        let out = if out_path.is_null() {
             None
         } else {
             Some(out_arg(out_path, "out_path")?)
@@ -278,7 +278,7 @@ pub unsafe extern "C" fn apst_asset_download(
                 .assets()
                 .download(uid, Download::to(target))
         })?;
-        if let Some(o) = out.as_deref_mut() {
+        if let Some(o) = out {
             give_string(o, path.to_string_lossy().into_owned());
         }
         Ok(())
@@ -327,7 +327,7 @@ pub unsafe extern "C" fn apst_asset_proof_report_download(
         let c = handle(client, "client")?;
         let uid = str_arg(asset_uid, "asset_uid")?;
         let target = path_arg(target_path, "target_path")?;
-        let mut out = if out_path.is_null() {
+        let out = if out_path.is_null() {
             None
         } else {
             Some(out_arg(out_path, "out_path")?)
@@ -338,7 +338,7 @@ pub unsafe extern "C" fn apst_asset_proof_report_download(
                 .assets()
                 .download_proof_report(uid, Download::to(target))
         })?;
-        if let Some(o) = out.as_deref_mut() {
+        if let Some(o) = out {
             give_string(o, path.to_string_lossy().into_owned());
         }
         Ok(())

@@ -316,7 +316,7 @@ pub unsafe extern "C" fn apst_project_proof_report_download(
         let c = handle(client, "client")?;
         let uid = str_arg(project_uid, "project_uid")?;
         let target = crate::args::path_arg(target_path, "target_path")?;
-        let mut out = if out_path.is_null() {
+        let out = if out_path.is_null() {
             None
         } else {
             Some(out_arg(out_path, "out_path")?)
@@ -327,7 +327,7 @@ pub unsafe extern "C" fn apst_project_proof_report_download(
                 .projects()
                 .download_proof_report(uid, apst_core::Download::to(target))
         })?;
-        if let Some(o) = out.as_deref_mut() {
+        if let Some(o) = out {
             give_string(o, path.to_string_lossy().into_owned());
         }
         Ok(())
