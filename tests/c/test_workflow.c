@@ -363,6 +363,41 @@ int main(void) {
         CHECK(strcmp(magic, "%PDF") == 0);
     }
 
+    REQUIRE_OK(apst_asset_proof_report_download(client, asset, "asset-report.pdf", NULL, NULL,
+                                                &path_out, &err));
+    CHECK(strstr(path_out, "asset-report.pdf") != NULL);
+    apst_string_free(path_out);
+    path_out = NULL;
+    remove("asset-report.pdf");
+
+    /* Uploads from a URL (the service fetches it): the project's proof report PDF. */
+    REQUIRE_OK(apst_project_proof_report(client, project, &url, &err));
+    {
+        char *from_url = NULL;
+        char *rd = NULL;
+        REQUIRE_OK(apst_asset_upload_url(client, project, NULL, url, "from-url.pdf", &from_url, &err));
+        REQUIRE_OK(apst_asset_wait_processed(client, from_url, 30000, &json, &err));
+        CHECK(strstr(json, "from-url.pdf") != NULL);
+        apst_string_free(json);
+        REQUIRE_OK(apst_refdoc_upload_url(client, project, NULL, url, NULL, &rd, &err));
+        CHECK(rd != NULL && strlen(rd) == 32);
+        apst_string_free(rd);
+        apst_string_free(from_url);
+    }
+    apst_string_free(url);
+    url = NULL;
+
+    /* Review link sent to two recipients as JSON, then deleted. */
+    REQUIRE_OK(apst_review_link_send(client, project, link_id,
+                                     "{\"recipients\":[\"a@example.com\",\"b@example.com\"],"
+                                     "\"emailLanguage\":\"French\",\"comment\":\"Bonjour\"}",
+                                     &json, &err));
+    CHECK(strstr(json, "a@example.com") != NULL && strstr(json, "b@example.com") != NULL);
+    CHECK(strstr(json, "\"shortUrl\":\"http") != NULL);
+    apst_string_free(json);
+    REQUIRE_OK(apst_review_link_delete(client, project, link_id, &err));
+    CHECK_RESULT(APST_NOT_FOUND, apst_review_link_get(client, project, link_id, &json, &err));
+
     /* State changes: OnHold, Active, Completed, Archived (through InTransit), delete. */
     REQUIRE_OK(apst_project_set_state(client, project, "OnHold", &err));
     REQUIRE_OK(apst_project_get_state(client, project, &state, &err));
