@@ -1,6 +1,6 @@
 //! Uploads and downloads: streaming, progress, cancellation, atomic writes.
 //!
-//! - Uploads from a path stream the file in fixed chunks (64 KiB) with a known
+//! - Uploads from a path stream the file in fixed chunks (256 KiB) with a known
 //!   `Content-Length`: memory does not grow with the file size. A retry (connect failure)
 //!   re-opens the file. Uploads are never retried once sent: an unknown outcome is an
 //!   `Ambiguous` error.
@@ -23,8 +23,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 pub use tokio_util::sync::CancellationToken;
 
-/// Size of the chunks an upload is read and sent in.
-pub const CHUNK_SIZE: usize = 64 * 1024;
+/// Size of the chunks an upload is read and sent in. Each read of a chunk is one trip to
+/// tokio's blocking pool: at 64 KiB those thread hand-offs were most of an upload's client
+/// CPU (bench/RESULTS.md); 256 KiB cuts them fourfold for a few hundred KiB per transfer.
+pub const CHUNK_SIZE: usize = 256 * 1024;
 /// Minimum interval between two progress calls (the final call is always made).
 pub const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
 
