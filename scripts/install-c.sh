@@ -4,7 +4,7 @@
 #   PREFIX/include/approvalstudio.h, approvalstudio.hpp
 #   PREFIX/lib/pkgconfig/approvalstudio.pc (Libs.private for static linking)
 #   PREFIX/lib/cmake/approvalstudio/ (find_package: approvalstudio::shared, approvalstudio::static)
-# Usage: bash scripts/install-c.sh PREFIX        (APST_PROFILE=debug to skip the release build)
+# Usage: bash scripts/install-c.sh PREFIX   (APST_PROFILE=debug: debug build, unstripped)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -42,6 +42,11 @@ ln -sfn "libapprovalstudio.so.$version" "$prefix/lib/libapprovalstudio.so.$abi"
 ln -sfn "libapprovalstudio.so.$abi" "$prefix/lib/libapprovalstudio.so"
 install -m 0644 "$libdir_build/libapprovalstudio.a" "$prefix/lib/libapprovalstudio.a"
 install -m 0644 include/approvalstudio.h include/approvalstudio.hpp "$prefix/include/"
+# Release installs drop the debug info (the .so goes from ~50 MB to ~8 MB); APST_STRIP=0 keeps it.
+if [ "$profile" = release ] && [ "${APST_STRIP:-1}" = 1 ] && command -v strip >/dev/null; then
+  strip --strip-unneeded "$prefix/lib/libapprovalstudio.so.$version"
+  strip --strip-debug "$prefix/lib/libapprovalstudio.a"
+fi
 
 # Duplicates (-lc, -lm twice...) are harmless; drop them for readability.
 libs_private=$(echo "$native" | tr ' ' '\n' | awk 'NF && !seen[$0]++' | tr '\n' ' ' | sed 's/ $//')
