@@ -585,7 +585,8 @@ impl Assets<'_> {
         self.h
             .run(|c, _| async move { c.assets().upload_url(upload).await })
     }
-    /// See [`crate::api::Assets::upload_many`].
+    /// See [`crate::api::Assets::upload_many`]; the combined progress of all files goes to
+    /// the progress hook.
     pub fn upload_many(
         &self,
         project_uid: &str,
@@ -594,8 +595,12 @@ impl Assets<'_> {
     ) -> Result<Vec<Result<String>>> {
         let u = s(project_uid);
         let paths: Vec<PathBuf> = paths.into_iter().map(Into::into).collect();
-        self.h
-            .run(|c, _| async move { Ok(c.assets().upload_many(&u, paths, concurrency).await) })
+        self.h.run(|c, sink| async move {
+            let batch = sink.map(|f| -> crate::BatchProgressFn { Arc::new(move |p, _| f(p)) });
+            Ok(c.assets()
+                .upload_many_with(&u, paths, concurrency, batch)
+                .await)
+        })
     }
     /// See [`crate::api::Assets::wait_processed`].
     pub fn wait_processed(&self, asset_uid: &str, timeout: Duration) -> Result<Asset> {

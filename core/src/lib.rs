@@ -72,5 +72,6 @@ pub use secrecy::{ExposeSecret, SecretString};
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
 pub use transfer::{
-    CancellationToken, Download, Progress, ProgressFn, Upload, UploadSource, UrlUpload,
+    BatchProgressFn, CancellationToken, Download, Progress, ProgressFn, Upload, UploadSource,
+    UrlUpload,
 };

@@ -96,6 +96,73 @@ impl Reporter {
     }
 }
 
+/// A progress callback for a batch of uploads: combined progress over all files, and the
+/// index of the file that advanced (called on a runtime thread, throttled).
+pub type BatchProgressFn = Arc<dyn Fn(Progress, usize) + Send + Sync + 'static>;
+
+/// Adds up the progress of the files of a batch (`upload_many`) into one throttled stream.
+pub(crate) struct BatchReporter {
+    f: BatchProgressFn,
+    /// Bytes done per file, the last file that advanced and when the last call was made.
+    state: Arc<parking_lot::Mutex<(Vec<u64>, usize, Option<Instant>)>>,
+    total: u64,
+}
+
+impl BatchReporter {
+    /// A reporter for `paths`; the total is the sum of the sizes that can be read now (a
+    /// missing file counts 0 and fails in its own upload).
+    pub(crate) fn new(paths: &[PathBuf], f: BatchProgressFn) -> BatchReporter {
+        let total = paths
+            .iter()
+            .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+            .sum();
+        BatchReporter {
+            f,
+            state: Arc::new(parking_lot::Mutex::new((vec![0; paths.len()], 0, None))),
+            total,
+        }
+    }
+
+    /// The per-file progress function of file `index`.
+    pub(crate) fn file(&self, index: usize) -> ProgressFn {
+        let (f, state, total) = (self.f.clone(), self.state.clone(), self.total);
+        Arc::new(move |p: Progress| {
+            let now = Instant::now();
+            let mut s = state.lock();
+            if let Some(done) = s.0.get_mut(index) {
+                *done = p.bytes;
+            }
+            s.1 = index;
+            if s.2
+                .is_some_and(|l| now.duration_since(l) < PROGRESS_INTERVAL)
+            {
+                return;
+            }
+            s.2 = Some(now);
+            let combined = Progress {
+                bytes: s.0.iter().sum(),
+                total: Some(total),
+            };
+            drop(s);
+            f(combined, index)
+        })
+    }
+
+    /// The final call, once every upload has ended.
+    pub(crate) fn finish(&self) {
+        let s = self.state.lock();
+        let (bytes, index) = (s.0.iter().sum(), s.1);
+        drop(s);
+        (self.f)(
+            Progress {
+                bytes,
+                total: Some(self.total),
+            },
+            index,
+        )
+    }
+}
+
 /// Where the content of an upload comes from.
 #[derive(Clone, Debug)]
 pub enum UploadSource {
@@ -347,12 +414,10 @@ fn upload_form(u: &Upload, reporter: Reporter) -> Result<(FormFactory, u64)> {
     let (size, default_name) = match &u.source {
         UploadSource::Path(p) => {
             let size = v::regular_file("path", p)?;
-            let name = p
-                .file_name()
-                .and_then(|n| n.to_str())
-                .and_then(base_name)
-                .ok_or_else(|| Error::invalid_input("path", "has no usable file name"))?;
-            (size, Some(name))
+            // Only needed when no explicit `file_name` is given: a path whose name is not
+            // UTF-8 can still be uploaded under a name the caller chooses.
+            let name = p.file_name().and_then(|n| n.to_str()).and_then(base_name);
+            (size, name)
         }
         UploadSource::Bytes(b) => (b.len() as u64, None),
     };
@@ -369,9 +434,13 @@ fn upload_form(u: &Upload, reporter: Reporter) -> Result<(FormFactory, u64)> {
             }
             b
         }
-        None => {
-            default_name.ok_or_else(|| Error::invalid_input("file_name", "must not be empty"))?
-        }
+        None => default_name.ok_or_else(|| match &u.source {
+            UploadSource::Path(_) => Error::invalid_input(
+                "path",
+                "has no usable file name (not UTF-8, or '.'/'..'): pass file_name explicitly",
+            ),
+            UploadSource::Bytes(_) => Error::invalid_input("file_name", "must not be empty"),
+        })?,
     };
     let mime = u.content_type.clone().unwrap_or_else(|| {
         mime_guess::from_path(&name)
@@ -532,6 +601,8 @@ pub(crate) async fn download(
     fallback_name: &str,
 ) -> Result<PathBuf> {
     let op = call.op;
+    // Checked before anything is sent, for every kind of download (asset, proof reports).
+    check_target(&d.target).map_err(|e| e.with_operation(op))?;
     let cancel = d.cancel.clone();
     cancellable(
         cancel.as_ref(),

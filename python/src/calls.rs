@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use approvalstudio::blocking::{CallHooks, Client as BlockingClient, Flow};
-use approvalstudio::{Progress, ProgressFn};
+use approvalstudio::{BatchProgressFn, Progress, ProgressFn};
 use parking_lot::Mutex;
 use pyo3::prelude::*;
 
@@ -40,49 +40,29 @@ pub fn check_reentry(op: &str) -> PyResult<()> {
     Ok(())
 }
 
-#[derive(Default)]
-struct ManyState {
-    done: Vec<u64>,
-    total: Option<u64>,
-    path: Option<PathBuf>,
-}
-
-/// Gives an operation its progress functions: the core's sink for single transfers, or
-/// per-file functions that add up into the sink for `upload_many`.
+/// Gives an operation its progress functions over the core's sink: as is for single
+/// transfers; for `upload_many`, the core's combined batch progress, remembering which file
+/// advanced so the callback can name it.
 #[derive(Clone)]
 pub struct Reporter {
     sink: Option<ProgressFn>,
-    many: Arc<Mutex<ManyState>>,
+    path: Arc<Mutex<Option<PathBuf>>>,
 }
 
 impl Reporter {
-    /// Sets the overall total (upload_many).
-    pub fn set_total(&self, total: u64) {
-        self.many.lock().total = Some(total);
+    /// The progress function to put on an upload/download (None without a callback).
+    pub fn progress_fn(&self) -> Option<ProgressFn> {
+        self.sink.clone()
     }
 
-    /// The progress function to put on an upload/download (None without a callback).
-    /// `slot` = (index, path) of one file among many.
-    pub fn progress_fn(&self, slot: Option<(usize, PathBuf)>) -> Option<ProgressFn> {
+    /// The batch progress function for the core's `upload_many_with` over `paths`.
+    pub fn batch_fn(&self, paths: &[PathBuf]) -> Option<BatchProgressFn> {
         let sink = self.sink.clone()?;
-        let Some((index, path)) = slot else {
-            return Some(sink);
-        };
-        let many = self.many.clone();
-        Some(Arc::new(move |p: Progress| {
-            let agg = {
-                let mut s = many.lock();
-                if s.done.len() <= index {
-                    s.done.resize(index + 1, 0);
-                }
-                s.done[index] = p.bytes;
-                s.path = Some(path.clone());
-                Progress {
-                    bytes: s.done.iter().sum(),
-                    total: s.total,
-                }
-            };
-            sink(agg)
+        let current = self.path.clone();
+        let paths = paths.to_vec();
+        Some(Arc::new(move |p: Progress, index: usize| {
+            *current.lock() = paths.get(index).cloned();
+            sink(p)
         }))
     }
 }
@@ -108,7 +88,7 @@ pub fn run(
     logbridge::refresh_level(py);
     let cb: Option<Py<PyAny>> = progress.map(Bound::unbind);
     let pending: Mutex<Option<PyErr>> = Mutex::new(None);
-    let many: Arc<Mutex<ManyState>> = Arc::default();
+    let path: Arc<Mutex<Option<PathBuf>>> = Arc::default();
 
     let result = py.detach(|| {
         let interrupt = || -> Flow {
@@ -130,8 +110,8 @@ pub fn run(
             if pending.lock().is_some() {
                 return Flow::Cancel;
             }
-            let path = many.lock().path.clone();
-            Python::attach(|py| match deliver(py, cb, p, path) {
+            let current = path.lock().clone();
+            Python::attach(|py| match deliver(py, cb, p, current) {
                 Ok(()) => Flow::Continue,
                 Err(e) => {
                     pending.lock().get_or_insert(e);
@@ -143,8 +123,8 @@ pub fn run(
         if cb.is_some() {
             hooks = hooks.progress(&on_progress);
         }
-        let many = many.clone();
-        client.run(hooks, move |c, sink| job(c, Reporter { sink, many }))
+        let path = path.clone();
+        client.run(hooks, move |c, sink| job(c, Reporter { sink, path }))
     });
     logbridge::flush(py);
     if let Some(e) = pending.into_inner() {

@@ -298,7 +298,7 @@ fn prepare(op: &str, a: &Args<'_, '_>) -> PyResult<Job> {
             }
             let is_asset = op == "assets.upload";
             job(move |c, r| async move {
-                let u = match r.progress_fn(None) {
+                let u = match r.progress_fn() {
                     Some(f) => u.progress_fn(f),
                     None => u,
                 };
@@ -332,33 +332,12 @@ fn prepare(op: &str, a: &Args<'_, '_>) -> PyResult<Job> {
             let paths = a.paths("paths")?;
             let conc = a.opt_u32("concurrency")?.unwrap_or(4).max(1) as usize;
             job(move |c, r| async move {
-                use futures_util::StreamExt;
-                let totals: Vec<u64> = paths
-                    .iter()
-                    .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
-                    .collect();
-                r.set_total(totals.iter().sum());
-                let uploads: Vec<(PathBuf, Upload)> = paths
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| {
-                        let mut u = Upload::from_path(project.clone(), p.clone());
-                        if let Some(f) = r.progress_fn(Some((i, p.clone()))) {
-                            u = u.progress_fn(f);
-                        }
-                        (p.clone(), u)
-                    })
-                    .collect();
-                let results: Vec<(PathBuf, Result<String, Error>)> =
-                    futures_util::stream::iter(uploads)
-                        .map(|(p, u)| {
-                            let c = c.clone();
-                            async move { (p, c.assets().upload(u).await) }
-                        })
-                        .buffered(conc)
-                        .collect()
-                        .await;
-                Ok(Out::Many(results))
+                let batch = r.batch_fn(&paths);
+                let results = c
+                    .assets()
+                    .upload_many_with(&project, paths.clone(), conc, batch)
+                    .await;
+                Ok(Out::Many(paths.into_iter().zip(results).collect()))
             })
         }
         "assets.wait_processed" => {
@@ -640,7 +619,7 @@ fn prepare(op: &str, a: &Args<'_, '_>) -> PyResult<Job> {
 
 fn download(path: PathBuf, r: &Reporter) -> Download {
     let d = Download::to(path);
-    match r.progress_fn(None) {
+    match r.progress_fn() {
         Some(f) => d.progress_fn(f),
         None => d,
     }

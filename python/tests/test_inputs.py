@@ -118,12 +118,8 @@ def test_non_utf8_file_name(client: approvalstudio.Client, project: approvalstud
     # The file name can't be the asset name: a clear error that says how to name it ...
     with pytest.raises(InvalidInputError, match="file name"):
         client.assets.upload(project.project_uid, path)
-    # With an explicit name the file (read by its real bytes path) should upload; the core
-    # currently derives the default name before looking at `name`, so it refuses too.
-    try:
-        uid = client.assets.upload(project.project_uid, pathlib.Path(path), file_name="label.pdf")
-    except InvalidInputError as e:
-        pytest.xfail(f"core: explicit name not honoured for a non-UTF-8 path ({e})")
+    # With an explicit name the file (read by its real bytes path) uploads.
+    uid = client.assets.upload(project.project_uid, pathlib.Path(path), file_name="label.pdf")
     assert client.assets.get(uid).name == "label.pdf"
 
 
@@ -145,8 +141,8 @@ def test_download_target_directory_missing(client: approvalstudio.Client, projec
     target = tmp_path / "no" / "such" / "r.pdf"
     with pytest.raises(InvalidInputError, match="does not exist"):
         client.assets.download("A" * 32, target)
-    # The proof report download reports the same problem as a local file error (an OSError).
-    with pytest.raises((InvalidInputError, approvalstudio.LocalFileError), match="no/such"):
+    # The proof report download reports the same problem, before anything is sent.
+    with pytest.raises(InvalidInputError, match="does not exist"):
         client.projects.download_proof_report(project.project_uid, target)
     assert not target.parent.exists()
 

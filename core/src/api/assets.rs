@@ -8,7 +8,7 @@
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::models::{decode, uid_from, Asset, AssetStatus};
-use crate::transfer::{self, Download, Upload, UrlUpload};
+use crate::transfer::{self, BatchProgressFn, Download, Upload, UrlUpload};
 use crate::transport::Call;
 use crate::validate as v;
 use crate::Client;
@@ -71,26 +71,53 @@ impl<'a> Assets<'a> {
     }
 
     /// Uploads many files to `project_uid`, at most `concurrency` at a time; one result per
-    /// path, in order.
+    /// path, in order. See [`Assets::upload_many_with`] for combined progress.
     pub async fn upload_many(
         &self,
         project_uid: &str,
         paths: impl IntoIterator<Item = impl Into<PathBuf>>,
         concurrency: usize,
     ) -> Vec<Result<String>> {
+        self.upload_many_with(project_uid, paths, concurrency, None)
+            .await
+    }
+
+    /// [`Assets::upload_many`] with combined progress: `progress` gets the bytes sent over
+    /// all files against the sum of their sizes, and the index (in `paths`) of the file that
+    /// advanced. Calls are throttled (~100 ms) with a final call when every file is done.
+    pub async fn upload_many_with(
+        &self,
+        project_uid: &str,
+        paths: impl IntoIterator<Item = impl Into<PathBuf>>,
+        concurrency: usize,
+        progress: Option<BatchProgressFn>,
+    ) -> Vec<Result<String>> {
+        let paths: Vec<PathBuf> = paths.into_iter().map(Into::into).collect();
+        let batch = progress.map(|f| transfer::BatchReporter::new(&paths, f));
         let client = self.client.clone();
         let uploads: Vec<Upload> = paths
             .into_iter()
-            .map(|p| Upload::from_path(project_uid, p))
+            .enumerate()
+            .map(|(i, p)| {
+                let u = Upload::from_path(project_uid, p);
+                match &batch {
+                    Some(b) => u.progress_fn(b.file(i)),
+                    None => u,
+                }
+            })
             .collect();
-        futures_util::stream::iter(uploads)
+        let results = futures_util::stream::iter(uploads)
             .map(|u| {
                 let client = client.clone();
                 async move { client.assets().upload(u).await }
             })
             .buffered(concurrency.max(1))
             .collect()
-            .await
+            .await;
+        if let Some(b) = batch {
+            b.finish();
+        }
+        results
     }
 
     /// Polls `GET asset` with backoff until the asset is `Processed` (returned), `Failed`
@@ -141,7 +168,6 @@ impl<'a> Assets<'a> {
     ) -> Result<PathBuf> {
         v::uid("assetUID", asset_uid)?;
         let download = download.into();
-        transfer::check_target(&download.target)?;
         let call = Call::get("assets.download", "asset/download").q("AssetUID", asset_uid);
         transfer::download(self.client, call, download, &format!("asset-{asset_uid}")).await
     }
@@ -165,7 +191,6 @@ impl<'a> Assets<'a> {
     ) -> Result<PathBuf> {
         v::uid("assetUID", asset_uid)?;
         let download = download.into();
-        transfer::check_target(&download.target)?;
         let call = Call::get("assets.proof_report", "asset/proofreport").q("AssetUID", asset_uid);
         transfer::download(
             self.client,
