@@ -666,8 +666,11 @@ enum apst_result apst_asset_upload(const struct apst_client *client,
  * `paths` is an array of `path_count` file paths (none NULL). Never fails as a whole for
  * one file: `*out_json` receives a JSON array with one entry per path, in order:
  * `{"path": "...", "assetUID": "..."}` or `{"path": "...", "error": {"result":
- * "APST_IO", "message": "...", "status": null}}`. (No progress callback here: use
- * `apst_asset_upload` per file for progress.)
+ * "APST_IO", "message": "...", "status": null}}`. `progress` (may be NULL) gets the
+ * combined bytes of all files against the sum of their sizes, on the calling thread, at
+ * most about every 100 ms and at the end; returning non-zero cancels the uploads still
+ * running (they report `APST_CANCELLED`). `progress_userdata` is passed through and may
+ * be NULL.
  *
  * Ownership: borrows the inputs; `*out_json` is owned by the caller (`apst_string_free`).
  * Thread-safety: thread-safe.
@@ -677,6 +680,8 @@ enum apst_result apst_asset_upload_many(const struct apst_client *client,
                                         const char *const *paths,
                                         size_t path_count,
                                         size_t concurrency,
+                                        apst_progress_callback progress,
+                                        void *progress_userdata,
                                         char **out_json,
                                         struct apst_error **err);
 

@@ -207,15 +207,15 @@ int main(void) {
             err = NULL;
         }
         /* upload_many: one result per file, errors inline; bad counts and NULL entries. */
-        REQUIRE_OK(apst_asset_upload_many(client, project, paths, 2, 2, &json, &err));
+        REQUIRE_OK(apst_asset_upload_many(client, project, paths, 2, 2, NULL, NULL, &json, &err));
         CHECK(strstr(json, "\"assetUID\"") != NULL);
         CHECK(strstr(json, "APST_INVALID_INPUT") != NULL && strstr(json, "missing-1.txt") != NULL);
         apst_string_free(json);
         json = NULL;
         CHECK_ERROR_MSG(APST_NULL_PARAMETER, "paths[2]",
-                        apst_asset_upload_many(client, project, paths, 3, 1, &json, &err));
+                        apst_asset_upload_many(client, project, paths, 3, 1, NULL, NULL, &json, &err));
         CHECK_ERROR_MSG(APST_INVALID_INPUT, "concurrency",
-                        apst_asset_upload_many(client, project, paths, 1, 0, &json, &err));
+                        apst_asset_upload_many(client, project, paths, 1, 0, NULL, NULL, &json, &err));
 
         /* Re-entrant call from a progress callback: refused at once, the upload goes on. */
         {

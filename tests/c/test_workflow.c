@@ -181,6 +181,20 @@ int main(void) {
     CHECK(plog.other_thread == 0);
     CHECK(plog.last_done == (uint64_t)st.st_size);
     CHECK(plog.total == (uint64_t)st.st_size);
+    /* upload_many: combined progress over both files, on the calling thread. */
+    {
+        const char *many[2] = {upload_path, upload_path};
+        progress_log mlog = {0, 0, 0, 1, 0};
+        REQUIRE_OK(apst_asset_upload_many(client, project, many, 2, 2, on_progress, &mlog,
+                                          &json, &err));
+        CHECK(strstr(json, "\"assetUID\"") != NULL);
+        apst_string_free(json);
+        json = NULL;
+        CHECK(mlog.calls >= 1);
+        CHECK(mlog.other_thread == 0);
+        CHECK(mlog.total == 2 * (uint64_t)st.st_size);
+        CHECK(mlog.last_done == 2 * (uint64_t)st.st_size);
+    }
     REQUIRE_OK(apst_asset_wait_processed(client, asset, 30000, &json, &err));
     CHECK(strstr(json, "Processed") != NULL);
     apst_string_free(json);

@@ -128,8 +128,11 @@ pub unsafe extern "C" fn apst_asset_upload(
 /// `paths` is an array of `path_count` file paths (none NULL). Never fails as a whole for
 /// one file: `*out_json` receives a JSON array with one entry per path, in order:
 /// `{"path": "...", "assetUID": "..."}` or `{"path": "...", "error": {"result":
-/// "APST_IO", "message": "...", "status": null}}`. (No progress callback here: use
-/// `apst_asset_upload` per file for progress.)
+/// "APST_IO", "message": "...", "status": null}}`. `progress` (may be NULL) gets the
+/// combined bytes of all files against the sum of their sizes, on the calling thread, at
+/// most about every 100 ms and at the end; returning non-zero cancels the uploads still
+/// running (they report `APST_CANCELLED`). `progress_userdata` is passed through and may
+/// be NULL.
 ///
 /// Ownership: borrows the inputs; `*out_json` is owned by the caller (`apst_string_free`).
 /// Thread-safety: thread-safe.
@@ -140,6 +143,8 @@ pub unsafe extern "C" fn apst_asset_upload_many(
     paths: *const *const c_char,
     path_count: usize,
     concurrency: usize,
+    progress: apst_progress_callback,
+    progress_userdata: *mut std::ffi::c_void,
     out_json: *mut *mut c_char,
     err: *mut *mut apst_error,
 ) -> apst_result {
@@ -159,10 +164,12 @@ pub unsafe extern "C" fn apst_asset_upload_many(
                 "parameter `concurrency` must be at least 1",
             ));
         }
-        let results = c
-            .inner
-            .assets()
-            .upload_many(project, list.clone(), concurrency)?;
+        let results = with_progress(progress, progress_userdata, |h| {
+            c.inner
+                .with_hooks(h)
+                .assets()
+                .upload_many(project, list.clone(), concurrency)
+        })?;
         let json: Vec<serde_json::Value> = list
             .iter()
             .zip(results)
