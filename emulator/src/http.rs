@@ -132,6 +132,16 @@ pub fn ok_empty(message: &str) -> ApiResult {
     )
 }
 
+/// The one mandatory UID query parameter `name` of a GET/DELETE (`?AssetUID=...`), or the
+/// 400 problem details naming it.
+pub fn query_uid(q: &Option<String>, name: &str) -> Result<String, ApiError> {
+    let input = Input::from_query(q.as_deref());
+    let mut f = Fields::new(&input);
+    let uid = f.req_str(name);
+    f.finish()?;
+    Ok(uid)
+}
+
 /// Case-insensitive field source: query parameters or a JSON object.
 #[derive(Debug, Default)]
 pub struct Input {

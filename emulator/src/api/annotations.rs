@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use super::{emit_with_project, DELETE_OK, GET_OK, POST_OK};
 use crate::api::assets::ASSET_NOT_FOUND;
 use crate::app::App;
-use crate::http::{json_input, ok, ok_empty, ApiError, ApiResult, Fields, Input};
+use crate::http::{json_input, ok, ok_empty, query_uid, ApiError, ApiResult, Fields};
 use crate::state::{new_uid, Annotation, Data};
 
 /// 404 message for an unknown annotation.
@@ -17,10 +17,7 @@ pub const ANNOTATION_NOT_FOUND: &str = "Annotation not found.";
 /// `GET annotation/all` `?AssetUID` → `[Annotation]`.
 pub async fn all(State(app): State<App>, headers: HeaderMap, RawQuery(q): RawQuery) -> ApiResult {
     app.auth(&headers)?;
-    let input = Input::from_query(q.as_deref());
-    let mut f = Fields::new(&input);
-    let uid = f.req_str("AssetUID");
-    f.finish()?;
+    let uid = query_uid(&q, "AssetUID")?;
     let data = app.data.lock();
     let a = data
         .asset(&uid)
@@ -141,10 +138,7 @@ pub async fn delete(
     RawQuery(q): RawQuery,
 ) -> ApiResult {
     let user = app.auth(&headers)?;
-    let input = Input::from_query(q.as_deref());
-    let mut f = Fields::new(&input);
-    let uid = f.req_str("AnnotationUID");
-    f.finish()?;
+    let uid = query_uid(&q, "AnnotationUID")?;
     let mut data = app.data.lock();
     let a = data
         .annotation(&uid)

@@ -11,7 +11,7 @@ use crate::files::{
     check_source_url, extension, fetch_url, receive_multipart, receive_params, storage_full,
     storage_left, TempUpload,
 };
-use crate::http::{base_url, ok, ok_empty, ApiError, ApiResult, Fields, Input};
+use crate::http::{base_url, ok, ok_empty, query_uid, ApiError, ApiResult, Fields, Input};
 use crate::state::{new_uid, Asset, AssetStatus, TaskType};
 
 /// 404 message for an unknown asset.
@@ -25,14 +25,6 @@ pub const UPLOAD_TASK_NOT_FOUND: &str =
 /// Success message of asset uploads.
 pub const UPLOADED: &str = "Asset uploaded successfully and is pending to process. Track its status to catch when it is ready to use.";
 
-fn asset_uid_param(q: &Option<String>) -> Result<String, ApiError> {
-    let input = Input::from_query(q.as_deref());
-    let mut f = Fields::new(&input);
-    let uid = f.req_str("AssetUID");
-    f.finish()?;
-    Ok(uid)
-}
-
 /// `GET asset` `?AssetUID` → `Asset`.
 pub async fn get_one(
     State(app): State<App>,
@@ -40,7 +32,7 @@ pub async fn get_one(
     RawQuery(q): RawQuery,
 ) -> ApiResult {
     app.auth(&headers)?;
-    let uid = asset_uid_param(&q)?;
+    let uid = query_uid(&q, "AssetUID")?;
     let base = base_url(&headers, &app.local_base());
     let data = app.data.lock();
     let a = data
@@ -56,7 +48,7 @@ pub async fn delete(
     RawQuery(q): RawQuery,
 ) -> ApiResult {
     app.auth(&headers)?;
-    let uid = asset_uid_param(&q)?;
+    let uid = query_uid(&q, "AssetUID")?;
     let files = {
         let mut data = app.data.lock();
         let a = data
@@ -239,7 +231,7 @@ pub async fn download(
     RawQuery(q): RawQuery,
 ) -> Result<Response, ApiError> {
     app.auth(&headers)?;
-    let uid = asset_uid_param(&q)?;
+    let uid = query_uid(&q, "AssetUID")?;
     let a = app
         .data
         .lock()
@@ -258,7 +250,7 @@ pub async fn proofreport(
     RawQuery(q): RawQuery,
 ) -> ApiResult {
     app.auth(&headers)?;
-    let uid = asset_uid_param(&q)?;
+    let uid = query_uid(&q, "AssetUID")?;
     let base = base_url(&headers, &app.local_base());
     let (pdf, name) = {
         let data = app.data.lock();

@@ -12,7 +12,9 @@ use crate::files::{
     check_source_url, fetch_url, receive_multipart, receive_params, storage_full, storage_left,
     TempUpload,
 };
-use crate::http::{base_url, json_input, ok, ok_empty, ApiError, ApiResult, Fields, Input};
+use crate::http::{
+    base_url, json_input, ok, ok_empty, query_uid, ApiError, ApiResult, Fields, Input,
+};
 use crate::state::{new_uid, RefDoc, TaskStatus, TaskType};
 
 /// 404 message for an unknown reference document.
@@ -161,14 +163,6 @@ pub async fn add_url(State(app): State<App>, headers: HeaderMap, body: Body) -> 
     ok(POST_OK, json!({"refDocUID": uid}))
 }
 
-fn refdoc_uid_param(q: &Option<String>) -> Result<String, ApiError> {
-    let input = Input::from_query(q.as_deref());
-    let mut f = Fields::new(&input);
-    let uid = f.req_str("RefDocUID");
-    f.finish()?;
-    Ok(uid)
-}
-
 /// `GET refdoc` `?RefDocUID` → `RefDoc`.
 pub async fn get_one(
     State(app): State<App>,
@@ -176,7 +170,7 @@ pub async fn get_one(
     RawQuery(q): RawQuery,
 ) -> ApiResult {
     app.auth(&headers)?;
-    let uid = refdoc_uid_param(&q)?;
+    let uid = query_uid(&q, "RefDocUID")?;
     let base = base_url(&headers, &app.local_base());
     let data = app.data.lock();
     let r = data
@@ -192,7 +186,7 @@ pub async fn delete(
     RawQuery(q): RawQuery,
 ) -> ApiResult {
     app.auth(&headers)?;
-    let uid = refdoc_uid_param(&q)?;
+    let uid = query_uid(&q, "RefDocUID")?;
     let path = {
         let mut data = app.data.lock();
         let r = data

@@ -8,7 +8,9 @@ use serde_json::{json, Value};
 use super::{emit_with_project, DELETE_OK, GET_OK, POST_OK, PUT_OK};
 use crate::api::projects::PROJECT_NOT_FOUND;
 use crate::app::App;
-use crate::http::{base_url, json_input, ok, ok_empty, ApiError, ApiResult, Fields, Input};
+use crate::http::{
+    base_url, json_input, ok, ok_empty, query_uid, ApiError, ApiResult, Fields, Input,
+};
 use crate::state::{new_uid, Task, TaskStatus, TaskType, User};
 
 /// 404 message for an unknown task.
@@ -23,14 +25,6 @@ pub const LANGUAGES: [&str; 7] = [
     "Hebrew",
     "Ukrainian",
 ];
-
-fn task_uid_param(q: &Option<String>) -> Result<String, ApiError> {
-    let input = Input::from_query(q.as_deref());
-    let mut f = Fields::new(&input);
-    let uid = f.req_str("TaskUID");
-    f.finish()?;
-    Ok(uid)
-}
 
 /// `GET task/all` `?Types` → pending tasks assigned to (or, for external reviews, created
 /// by) the caller.
@@ -76,7 +70,7 @@ pub async fn get_one(
     RawQuery(q): RawQuery,
 ) -> ApiResult {
     app.auth(&headers)?;
-    let uid = task_uid_param(&q)?;
+    let uid = query_uid(&q, "TaskUID")?;
     let base = base_url(&headers, &app.local_base());
     let data = app.data.lock();
     let t = data
@@ -92,7 +86,7 @@ pub async fn delete(
     RawQuery(q): RawQuery,
 ) -> ApiResult {
     app.auth(&headers)?;
-    let uid = task_uid_param(&q)?;
+    let uid = query_uid(&q, "TaskUID")?;
     let base = app.local_base();
     let mut data = app.data.lock();
     let t = data

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use super::{DELETE_OK, GET_OK, POST_OK};
 use crate::app::App;
-use crate::http::{json_input, ok, ok_empty, ApiError, ApiResult, Fields, Input};
+use crate::http::{json_input, ok, ok_empty, query_uid, ApiError, ApiResult, Fields};
 use crate::state::{new_uid, Webhook};
 
 /// Every documented event type.
@@ -104,14 +104,6 @@ pub async fn create(State(app): State<App>, headers: HeaderMap, body: Body) -> A
     ok(POST_OK, j)
 }
 
-fn webhook_uid(q: &Option<String>) -> Result<String, ApiError> {
-    let input = Input::from_query(q.as_deref());
-    let mut f = Fields::new(&input);
-    let uid = f.req_str("WebhookUID");
-    f.finish()?;
-    Ok(uid)
-}
-
 /// `DELETE webhook` `?WebhookUID`.
 pub async fn delete(
     State(app): State<App>,
@@ -119,7 +111,7 @@ pub async fn delete(
     RawQuery(q): RawQuery,
 ) -> ApiResult {
     app.auth(&headers)?;
-    let uid = webhook_uid(&q)?;
+    let uid = query_uid(&q, "WebhookUID")?;
     let mut data = app.data.lock();
     let n = data.webhooks.len();
     data.webhooks.retain(|w| !w.uid.eq_ignore_ascii_case(&uid));
@@ -132,7 +124,7 @@ pub async fn delete(
 /// `PUT webhook/test` `?WebhookUID`: posts a `webhook.test` event to that webhook.
 pub async fn test(State(app): State<App>, headers: HeaderMap, RawQuery(q): RawQuery) -> ApiResult {
     app.auth(&headers)?;
-    let uid = webhook_uid(&q)?;
+    let uid = query_uid(&q, "WebhookUID")?;
     let w = {
         let data = app.data.lock();
         data.webhooks
