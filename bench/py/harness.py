@@ -101,10 +101,15 @@ def run_json(cmd: List[str], env: Dict[str, str], rss: bool = False, timeout: fl
             kb, user, system = f.read().strip().splitlines()[-1].split()
         res["rss"] = int(kb) * 1024
         res["cpu"] = float(user) + float(system)
+        cmd = cmd[5:]
+    shown = [os.path.basename(cmd[0])] + [c for c in cmd[1:] if len(c) < 40 and "Bearer" not in c]
+    RAW.append({"at": round(time.time(), 3), "cmd": shown,
+                "result": {k: v for k, v in res.items() if k != "assets"}})
     return res
 
 
 ENV: Env  # set in main
+RAW: List[Dict[str, Any]] = []  # every run's result, written next to the table (--raw)
 
 
 # -- emulator and API helpers ------------------------------------------------------------------
@@ -487,6 +492,7 @@ def main() -> int:
     p.add_argument("--runs", type=int, default=7, help="runs per measurement (4 GiB transfers: at most 5)")
     p.add_argument("--quick", action="store_true", help="smaller sizes, for trying the harness")
     p.add_argument("--sizes", default="1,4", help="P3/P4 sizes in GiB")
+    p.add_argument("--raw", default="", help="write every run's result to this JSON file")
     p.add_argument("--only", default="", help="comma-separated subset: phys,p7,p1,p2,p5,p6,p3")
     a = p.parse_args()
 
@@ -646,6 +652,10 @@ def main() -> int:
     print("Ratios are SDK ÷ peer: for calls/s and req/s higher is better; for seconds and µs lower is better.")
     for note in e.notes:
         print(f"- {note}")
+    if a.raw:
+        with open(a.raw, "w") as f:
+            json.dump(RAW, f, indent=1)
+        print(f"- every run: {a.raw}")
     return 0
 
 
