@@ -59,12 +59,18 @@ fn get(args: &[String]) {
             .load_metadata(true)
     };
     for _ in 0..warmup {
-        client.projects().get_with(q()).unwrap_or_else(|e| die(&e.to_string()));
+        client
+            .projects()
+            .get_with(q())
+            .unwrap_or_else(|e| die(&e.to_string()));
     }
     let t = Instant::now();
     let mut n = 0usize;
     for _ in 0..calls {
-        let p = client.projects().get_with(q()).unwrap_or_else(|e| die(&e.to_string()));
+        let p = client
+            .projects()
+            .get_with(q())
+            .unwrap_or_else(|e| die(&e.to_string()));
         n += p.project_uid.len();
     }
     let s = t.elapsed().as_secs_f64();
@@ -73,8 +79,10 @@ fn get(args: &[String]) {
 }
 
 fn client(url: String, token: String) -> approvalstudio::blocking::Client {
-    approvalstudio::blocking::Client::new(approvalstudio::Client::builder().base_url(url).token(token))
-        .unwrap_or_else(|e| die(&e.to_string()))
+    approvalstudio::blocking::Client::new(
+        approvalstudio::Client::builder().base_url(url).token(token),
+    )
+    .unwrap_or_else(|e| die(&e.to_string()))
 }
 
 fn transfer(args: &[String], up: bool) {
@@ -108,7 +116,9 @@ fn many(args: &[String]) {
         .map(|e| e.expect("dir entry").path())
         .collect();
     paths.sort();
-    c.users().logged_in().unwrap_or_else(|e| die(&e.to_string()));
+    c.users()
+        .logged_in()
+        .unwrap_or_else(|e| die(&e.to_string()));
     let t = Instant::now();
     let res = c
         .assets()
@@ -124,7 +134,8 @@ fn many(args: &[String]) {
 
 fn tcp(args: &[String]) {
     let bytes: u64 = arg(args, 2, "BYTES");
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| die(&e.to_string()));
+    let listener =
+        std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| die(&e.to_string()));
     let addr = listener.local_addr().unwrap();
     let server = std::thread::spawn(move || {
         let (mut s, _) = listener.accept().expect("accept");
@@ -145,7 +156,8 @@ fn tcp(args: &[String]) {
     let mut left = bytes;
     while left > 0 {
         let n = left.min(BUF as u64) as usize;
-        c.write_all(&buf[..n]).unwrap_or_else(|e| die(&e.to_string()));
+        c.write_all(&buf[..n])
+            .unwrap_or_else(|e| die(&e.to_string()));
         left -= n as u64;
     }
     drop(c);
@@ -216,10 +228,12 @@ fn write_file(path: &str, bytes: u64) -> f64 {
     let mut left = bytes;
     while left > 0 {
         let n = left.min(BUF as u64) as usize;
-        f.write_all(&buf[..n]).unwrap_or_else(|e| die(&format!("{path}: {e}")));
+        f.write_all(&buf[..n])
+            .unwrap_or_else(|e| die(&format!("{path}: {e}")));
         left -= n as u64;
     }
-    f.sync_all().unwrap_or_else(|e| die(&format!("{path}: {e}")));
+    f.sync_all()
+        .unwrap_or_else(|e| die(&format!("{path}: {e}")));
     t.elapsed().as_secs_f64()
 }
 
