@@ -103,9 +103,19 @@ pub type BatchProgressFn = Arc<dyn Fn(Progress, usize) + Send + Sync + 'static>;
 /// Adds up the progress of the files of a batch (`upload_many`) into one throttled stream.
 pub(crate) struct BatchReporter {
     f: BatchProgressFn,
-    /// Bytes done per file, the last file that advanced and when the last call was made.
-    state: Arc<parking_lot::Mutex<(Vec<u64>, usize, Option<Instant>)>>,
+    state: Arc<parking_lot::Mutex<BatchState>>,
     total: u64,
+}
+
+/// What a [`BatchReporter`] has seen so far.
+#[derive(Default)]
+struct BatchState {
+    /// Bytes done per file.
+    done: Vec<u64>,
+    /// The file that advanced last.
+    last_file: usize,
+    /// When the last call was made.
+    last_call: Option<Instant>,
 }
 
 impl BatchReporter {
@@ -118,7 +128,10 @@ impl BatchReporter {
             .sum();
         BatchReporter {
             f,
-            state: Arc::new(parking_lot::Mutex::new((vec![0; paths.len()], 0, None))),
+            state: Arc::new(parking_lot::Mutex::new(BatchState {
+                done: vec![0; paths.len()],
+                ..BatchState::default()
+            })),
             total,
         }
     }
@@ -129,18 +142,18 @@ impl BatchReporter {
         Arc::new(move |p: Progress| {
             let now = Instant::now();
             let mut s = state.lock();
-            if let Some(done) = s.0.get_mut(index) {
+            if let Some(done) = s.done.get_mut(index) {
                 *done = p.bytes;
             }
-            s.1 = index;
-            if s.2
+            s.last_file = index;
+            if s.last_call
                 .is_some_and(|l| now.duration_since(l) < PROGRESS_INTERVAL)
             {
                 return;
             }
-            s.2 = Some(now);
+            s.last_call = Some(now);
             let combined = Progress {
-                bytes: s.0.iter().sum(),
+                bytes: s.done.iter().sum(),
                 total: Some(total),
             };
             drop(s);
@@ -151,7 +164,7 @@ impl BatchReporter {
     /// The final call, once every upload has ended.
     pub(crate) fn finish(&self) {
         let s = self.state.lock();
-        let (bytes, index) = (s.0.iter().sum(), s.1);
+        let (bytes, index) = (s.done.iter().sum(), s.last_file);
         drop(s);
         (self.f)(
             Progress {

@@ -391,7 +391,10 @@ async fn assets_upload_url_many_and_new_version() {
         let seen = std::sync::Arc::new(parking_lot::Mutex::new(Vec::new()));
         let sink = seen.clone();
         let two = vec![dir.path().join("m0.pdf"), dir.path().join("m1.pdf")];
-        let size: u64 = two.iter().map(|p| std::fs::metadata(p).unwrap().len()).sum();
+        let size: u64 = two
+            .iter()
+            .map(|p| std::fs::metadata(p).unwrap().len())
+            .sum();
         let results = d
             .assets()
             .upload_many_with(
@@ -404,11 +407,13 @@ async fn assets_upload_url_many_and_new_version() {
             )
             .await;
         assert!(results.iter().all(|r| r.is_ok()));
-        let seen = seen.lock();
-        let (last, _) = *seen.last().expect("at least the final progress call");
-        assert_eq!(last.bytes, size);
-        assert_eq!(last.total, Some(size));
-        assert!(seen.iter().all(|(p, i)| p.bytes <= size && *i < 2));
+        {
+            let seen = seen.lock();
+            let (last, _) = *seen.last().expect("at least the final progress call");
+            assert_eq!(last.bytes, size);
+            assert_eq!(last.total, Some(size));
+            assert!(seen.iter().all(|(p, i)| p.bytes <= size && *i < 2));
+        }
 
         // new version through an UploadChangedAsset task
         let owner = env.owner().await;
