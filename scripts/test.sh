@@ -6,12 +6,14 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 bash scripts/setup.sh
 failed=()
+passed=0
 for check in scripts/checks/[0-9]*.sh; do
   name=$(basename "$check" .sh)
   echo "::: $name"
   start=$SECONDS
   if bash "$check"; then
     echo "::: $name ok ($((SECONDS - start)) s)"
+    passed=$((passed + 1))
   else
     echo "::: $name FAILED ($((SECONDS - start)) s)"
     failed+=("$name")
@@ -19,6 +21,6 @@ for check in scripts/checks/[0-9]*.sh; do
 done
 if [ ${#failed[@]} -gt 0 ]; then
   echo "failed checks: ${failed[*]}"
-  exit 1
 fi
-echo "all checks passed"
+echo "checks: $passed passed, ${#failed[@]} failed"
+[ ${#failed[@]} -eq 0 ]
