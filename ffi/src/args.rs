@@ -101,6 +101,29 @@ pub(crate) unsafe fn out_arg<'a, T>(
     Ok(&mut *p)
 }
 
+/// An optional output pointer (`out_path` of downloads): NULL means the caller doesn't want
+/// the value.
+///
+/// # Safety
+/// `p` is NULL or writable.
+pub(crate) unsafe fn opt_out_arg<'a, T>(
+    p: *mut *mut T,
+    name: &str,
+) -> Result<Option<&'a mut *mut T>, FfiError> {
+    if p.is_null() {
+        Ok(None)
+    } else {
+        out_arg(p, name).map(Some)
+    }
+}
+
+/// Hands a path to an optional `char **` output (see [`opt_out_arg`]).
+pub(crate) fn give_path(out: Option<&mut *mut c_char>, path: &std::path::Path) {
+    if let Some(o) = out {
+        give_string(o, path.to_string_lossy().into_owned());
+    }
+}
+
 /// A required output pointer for a plain value.
 ///
 /// # Safety

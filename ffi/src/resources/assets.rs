@@ -3,9 +3,11 @@
 use std::ffi::c_char;
 use std::time::Duration;
 
-use apst_core::transfer::{Download, Upload, UrlUpload};
+use apst_core::transfer::{Download, UrlUpload};
 
-use crate::args::{give_json, give_string, handle, opt_str_arg, out_arg, path_arg, str_arg};
+use crate::args::{
+    give_json, give_path, give_string, handle, opt_out_arg, opt_str_arg, out_arg, path_arg, str_arg,
+};
 use crate::boundary::boundary;
 use crate::client::apst_client;
 use crate::error::{apst_error, apst_result, FfiError};
@@ -109,13 +111,7 @@ pub unsafe extern "C" fn apst_asset_upload(
         let path = path_arg(path, "path")?;
         let name = opt_str_arg(file_name, "file_name")?;
         let out = out_arg(out_asset_uid, "out_asset_uid")?;
-        let mut up = Upload::from_path(project, path);
-        if let Some(t) = task {
-            up = up.task(t);
-        }
-        if let Some(n) = name {
-            up = up.file_name(n);
-        }
+        let up = super::file_upload(project, path, task, name);
         let uid = with_progress(progress, progress_userdata, |h| {
             c.inner.with_hooks(h).assets().upload(up)
         })?;
@@ -274,20 +270,14 @@ pub unsafe extern "C" fn apst_asset_download(
         let c = handle(client, "client")?;
         let uid = str_arg(asset_uid, "asset_uid")?;
         let target = path_arg(target_path, "target_path")?;
-        let out = if out_path.is_null() {
-            None
-        } else {
-            Some(out_arg(out_path, "out_path")?)
-        };
+        let out = opt_out_arg(out_path, "out_path")?;
         let path = with_progress(progress, progress_userdata, |h| {
             c.inner
                 .with_hooks(h)
                 .assets()
                 .download(uid, Download::to(target))
         })?;
-        if let Some(o) = out {
-            give_string(o, path.to_string_lossy().into_owned());
-        }
+        give_path(out, &path);
         Ok(())
     })
 }
@@ -334,20 +324,14 @@ pub unsafe extern "C" fn apst_asset_proof_report_download(
         let c = handle(client, "client")?;
         let uid = str_arg(asset_uid, "asset_uid")?;
         let target = path_arg(target_path, "target_path")?;
-        let out = if out_path.is_null() {
-            None
-        } else {
-            Some(out_arg(out_path, "out_path")?)
-        };
+        let out = opt_out_arg(out_path, "out_path")?;
         let path = with_progress(progress, progress_userdata, |h| {
             c.inner
                 .with_hooks(h)
                 .assets()
                 .download_proof_report(uid, Download::to(target))
         })?;
-        if let Some(o) = out {
-            give_string(o, path.to_string_lossy().into_owned());
-        }
+        give_path(out, &path);
         Ok(())
     })
 }

@@ -21,6 +21,24 @@ pub use webhooks::*;
 
 use crate::error::FfiError;
 
+/// The upload of a file from the C arguments of `apst_asset_upload`/`apst_refdoc_upload`
+/// (`task` and `name` optional).
+pub(crate) fn file_upload(
+    project: &str,
+    path: std::path::PathBuf,
+    task: Option<&str>,
+    name: Option<&str>,
+) -> apst_core::Upload {
+    let mut up = apst_core::Upload::from_path(project, path);
+    if let Some(t) = task {
+        up = up.task(t);
+    }
+    if let Some(n) = name {
+        up = up.file_name(n);
+    }
+    up
+}
+
 /// Parses an API date given as JSON text (ISO 8601; zone-less means UTC).
 pub(crate) fn date(
     field: &str,

@@ -7,7 +7,9 @@ use apst_core::models::ProjectState;
 use serde::Deserialize;
 
 use super::date;
-use crate::args::{give_json, give_string, handle, out_arg, parse_json, str_arg};
+use crate::args::{
+    give_json, give_path, give_string, handle, opt_out_arg, out_arg, parse_json, str_arg,
+};
 use crate::boundary::boundary;
 use crate::client::apst_client;
 use crate::error::{apst_error, apst_result, FfiError};
@@ -316,20 +318,14 @@ pub unsafe extern "C" fn apst_project_proof_report_download(
         let c = handle(client, "client")?;
         let uid = str_arg(project_uid, "project_uid")?;
         let target = crate::args::path_arg(target_path, "target_path")?;
-        let out = if out_path.is_null() {
-            None
-        } else {
-            Some(out_arg(out_path, "out_path")?)
-        };
+        let out = opt_out_arg(out_path, "out_path")?;
         let path = crate::progress::with_progress(progress, progress_userdata, |h| {
             c.inner
                 .with_hooks(h)
                 .projects()
                 .download_proof_report(uid, apst_core::Download::to(target))
         })?;
-        if let Some(o) = out {
-            give_string(o, path.to_string_lossy().into_owned());
-        }
+        give_path(out, &path);
         Ok(())
     })
 }

@@ -3,7 +3,7 @@
 use std::ffi::c_char;
 
 use apst_core::api::NewUrlRefDoc;
-use apst_core::transfer::{Upload, UrlUpload};
+use apst_core::transfer::UrlUpload;
 
 use crate::args::{give_json, give_string, handle, opt_str_arg, out_arg, path_arg, str_arg};
 use crate::boundary::boundary;
@@ -38,13 +38,7 @@ pub unsafe extern "C" fn apst_refdoc_upload(
         let path = path_arg(path, "path")?;
         let name = opt_str_arg(file_name, "file_name")?;
         let out = out_arg(out_refdoc_uid, "out_refdoc_uid")?;
-        let mut up = Upload::from_path(project, path);
-        if let Some(t) = task {
-            up = up.task(t);
-        }
-        if let Some(n) = name {
-            up = up.file_name(n);
-        }
+        let up = super::file_upload(project, path, task, name);
         let uid = with_progress(progress, progress_userdata, |h| {
             c.inner.with_hooks(h).refdocs().upload(up)
         })?;
