@@ -157,17 +157,32 @@ pub(crate) fn give_string(out: &mut *mut c_char, s: String) {
 }
 
 /// Serializes `value` as JSON and hands it to C (release with `apst_string_free`).
+///
+/// The text is written once into a buffer sized from the previous result on this thread (so a
+/// loop over similar records does not grow it step by step) and NUL-terminated in place:
+/// serde_json escapes U+0000 as `\u0000`, so there is no interior NUL to scan for. Measured in
+/// `bench/` (P5): 4.5k fewer instructions per `apst_project_get` than `to_string` + `CString::new`.
 pub(crate) fn give_json<T: Serialize + ?Sized>(
     out: &mut *mut c_char,
     value: &T,
 ) -> Result<(), FfiError> {
-    let s = serde_json::to_string(value).map_err(|e| {
+    thread_local! {
+        static LAST_LEN: std::cell::Cell<usize> = const { std::cell::Cell::new(256) };
+    }
+    // Capped, so one huge list does not make every later small result allocate as much.
+    let hint = LAST_LEN.with(|c| c.get()).min(64 * 1024);
+    let mut buf = Vec::with_capacity(hint + hint / 8 + 1);
+    serde_json::to_writer(&mut buf, value).map_err(|e| {
         FfiError::new(
             apst_result::APST_DECODE,
             format!("could not encode the result as JSON: {e}"),
         )
     })?;
-    give_string(out, s);
+    LAST_LEN.with(|c| c.set(buf.len()));
+    buf.push(0);
+    // SAFETY: JSON text from serde_json has no NUL byte (U+0000 is escaped) and ends with the
+    // one pushed above.
+    *out = unsafe { CString::from_vec_with_nul_unchecked(buf) }.into_raw();
     Ok(())
 }
 
@@ -183,4 +198,35 @@ pub unsafe extern "C" fn apst_string_free(s: *mut c_char) {
     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         drop(CString::from_raw(s));
     }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::CStr;
+
+    fn json_of<T: Serialize + ?Sized>(v: &T) -> String {
+        let mut p: *mut c_char = std::ptr::null_mut();
+        give_json(&mut p, v).unwrap();
+        let s = unsafe { CStr::from_ptr(p) }.to_str().unwrap().to_owned();
+        unsafe { apst_string_free(p) };
+        s
+    }
+
+    #[test]
+    fn give_json_matches_serde_json_whatever_the_previous_size() {
+        let small = serde_json::json!({"a": "x\u{0}y", "b": [1, 2]});
+        let big: Vec<String> = (0..20_000).map(|i| format!("item-{i}")).collect();
+        for v in [
+            &small,
+            &serde_json::json!(big),
+            &small,
+            &serde_json::json!(""),
+        ] {
+            let s = json_of(v);
+            assert_eq!(s, serde_json::to_string(v).unwrap());
+            assert!(!s.contains('\0'), "no interior NUL: {s:.40}");
+        }
+        assert_eq!(json_of(&small), r#"{"a":"x\u0000y","b":[1,2]}"#);
+    }
 }
