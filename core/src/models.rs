@@ -20,9 +20,25 @@ use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
+pub mod json;
+
+pub use json::WriteJson;
+
 /// Helpers of the tolerant reader.
 pub(crate) mod wire {
     use super::*;
+
+    /// What a JSON value is, for error messages.
+    pub(crate) fn kind(v: &Value) -> &'static str {
+        match v {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "a list",
+            Value::Object(_) => "an object",
+        }
+    }
 
     /// Lower-cased key → value map of a JSON object.
     pub(crate) fn keys(v: &Value) -> HashMap<String, &Value> {
@@ -175,6 +191,25 @@ macro_rules! record {
             }
         }
 
+        impl $crate::models::json::WriteJson for $name {
+            fn write_json(&self, out: &mut Vec<u8>) -> ::std::io::Result<()> {
+                // The same text as the derived `Serialize` through serde_json, with the field
+                // names written as constants.
+                let mut sep = b'{';
+                $(
+                    out.push(sep);
+                    sep = b',';
+                    out.extend_from_slice(concat!("\"", $wire, "\":").as_bytes());
+                    $crate::models::json::WriteJson::write_json(&self.$field, out)?;
+                )*
+                if sep == b'{' {
+                    out.push(b'{');
+                }
+                out.push(b'}');
+                Ok(())
+            }
+        }
+
         impl $crate::models::FromRaw for $name {
             fn from_raw(raw: ::serde_json::Value) -> Self {
                 let m = $crate::models::wire::keys(&raw);
@@ -186,6 +221,34 @@ macro_rules! record {
                 )*
                 drop(m);
                 $name { $($field,)* raw }
+            }
+        }
+
+        impl $crate::models::FromValue for $name {
+            fn from_value(v: ::serde_json::Value) -> ::std::result::Result<Self, String> {
+                if v.is_object() {
+                    Ok(<$name as $crate::models::FromRaw>::from_raw(v))
+                } else {
+                    Err(format!(
+                        concat!("expected a JSON object for ", stringify!($name), ", got {}"),
+                        $crate::models::wire::kind(&v)
+                    ))
+                }
+            }
+        }
+
+        impl $crate::models::FromValue for Vec<$name> {
+            fn from_value(v: ::serde_json::Value) -> ::std::result::Result<Self, String> {
+                match v {
+                    ::serde_json::Value::Array(items) => items
+                        .into_iter()
+                        .map(<$name as $crate::models::FromValue>::from_value)
+                        .collect(),
+                    other => Err(format!(
+                        concat!("expected a list of ", stringify!($name), ", got {}"),
+                        $crate::models::wire::kind(&other)
+                    )),
+                }
             }
         }
 
@@ -233,6 +296,12 @@ macro_rules! api_enum {
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        impl $crate::models::json::WriteJson for $name {
+            fn write_json(&self, out: &mut Vec<u8>) -> ::std::io::Result<()> {
+                $crate::models::json::write_str(self.as_str(), out)
             }
         }
 
@@ -703,9 +772,17 @@ record! {
     }
 }
 
+/// Records (and lists of records) built straight from a `result` value that is already
+/// parsed: no second pass through serde (`serde_json::from_value` would rebuild every map of
+/// the value before the record keeps it as `raw`).
+pub(crate) trait FromValue: Sized {
+    /// The record, or what the value is instead of one.
+    fn from_value(v: Value) -> Result<Self, String>;
+}
+
 /// Decodes a record or a list of records from an API `result` value.
-pub(crate) fn decode<T: serde::de::DeserializeOwned>(v: Value, what: &str) -> crate::Result<T> {
-    serde_json::from_value(v)
+pub(crate) fn decode<T: FromValue>(v: Value, what: &str) -> crate::Result<T> {
+    T::from_value(v)
         .map_err(|e| crate::Error::decode(format!("could not read {what} from the response: {e}")))
 }
 

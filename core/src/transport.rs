@@ -485,19 +485,21 @@ pub(crate) fn unwrap_envelope(body: &[u8]) -> Result<Value> {
             String::from_utf8_lossy(&body[..body.len().min(MAX_ERROR_BODY)]).into_owned(),
         ))
     })?;
-    if let Value::Object(o) = &v {
-        if let Some((_, r)) = o.iter().find(|(k, _)| k.eq_ignore_ascii_case("result")) {
-            return Ok(r.clone());
-        }
-        let envelope_keys = ["version", "statuscode", "message"];
-        if !o.is_empty()
-            && o.keys()
-                .all(|k| envelope_keys.contains(&k.to_ascii_lowercase().as_str()))
-        {
-            return Ok(Value::Null);
-        }
+    let Value::Object(mut o) = v else {
+        return Ok(v);
+    };
+    if let Some(k) = o.keys().find(|k| k.eq_ignore_ascii_case("result")).cloned() {
+        // Moved out, not cloned: the envelope is dropped here anyway.
+        return Ok(o.remove(&k).unwrap_or(Value::Null));
     }
-    Ok(v)
+    let envelope_keys = ["version", "statuscode", "message"];
+    if !o.is_empty()
+        && o.keys()
+            .all(|k| envelope_keys.contains(&k.to_ascii_lowercase().as_str()))
+    {
+        return Ok(Value::Null);
+    }
+    Ok(Value::Object(o))
 }
 
 fn transport_error(op: &str, e: &reqwest::Error, after_send: bool) -> Error {

@@ -6,7 +6,7 @@ use apst_core::review_links::{ReviewLinkOptions, ReviewLinkSend};
 use serde::Deserialize;
 
 use super::date;
-use crate::args::{give_json, give_string, handle, out_arg, parse_json, str_arg};
+use crate::args::{give_serde, give_string, handle, out_arg, parse_json, str_arg};
 use crate::boundary::boundary;
 use crate::client::apst_client;
 use crate::error::{apst_error, apst_result, FfiError};
@@ -85,7 +85,7 @@ pub unsafe extern "C" fn apst_review_link_create(
         let opts = crate::args::opt_str_arg(options_json, "options_json")?;
         let out = out_arg(out_json, "out_json")?;
         let link = create(c, project, name, opts)?;
-        give_json(out, &link)
+        give_serde(out, &link)
     })
 }
 
@@ -134,7 +134,7 @@ pub unsafe extern "C" fn apst_review_link_get(
         let id = str_arg(link_id, "link_id")?;
         let out = out_arg(out_json, "out_json")?;
         let link = c.inner.review_links().get(project, id)?;
-        give_json(out, &link)
+        give_serde(out, &link)
     })
 }
 
@@ -155,7 +155,7 @@ pub unsafe extern "C" fn apst_review_link_list(
         let project = str_arg(project_uid, "project_uid")?;
         let out = out_arg(out_json, "out_json")?;
         let links = c.inner.review_links().list(project)?;
-        give_json(out, &links)
+        give_serde(out, &links)
     })
 }
 
@@ -182,7 +182,7 @@ pub unsafe extern "C" fn apst_review_link_add_assets(
         let out = out_arg(out_json, "out_json")?;
         let assets: Vec<String> = parse_json(assets, "asset_uids_json")?;
         let link = c.inner.review_links().add_assets(project, id, assets)?;
-        give_json(out, &link)
+        give_serde(out, &link)
     })
 }
 
@@ -220,7 +220,7 @@ pub unsafe extern "C" fn apst_review_link_send(
             rs = rs.comment(cm);
         }
         let recipients = c.inner.review_links().send(project, id, rs)?;
-        give_json(out, &recipients)
+        give_serde(out, &recipients)
     })
 }
 
