@@ -489,7 +489,7 @@ def main() -> int:
     p.add_argument("--cbench", required=True)
     p.add_argument("--rbench", required=True)
     p.add_argument("--wrk", default=shutil.which("wrk") or "wrk")
-    p.add_argument("--runs", type=int, default=7, help="runs per measurement (4 GiB transfers: at most 5)")
+    p.add_argument("--runs", type=int, default=5, help="runs per measurement (4 GiB transfers: at most 5)")
     p.add_argument("--quick", action="store_true", help="smaller sizes, for trying the harness")
     p.add_argument("--sizes", default="1,4", help="P3/P4 sizes in GiB")
     p.add_argument("--raw", default="", help="write every run's result to this JSON file")
