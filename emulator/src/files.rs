@@ -539,15 +539,18 @@ async fn report(
     }
 }
 
-async fn thumb(State(app): State<App>, UrlPath(token): UrlPath<String>) -> Response {
-    let a = app
-        .data
+/// The processed asset whose thumbnail and bitmap URLs carry `token` (None until processed).
+fn processed_by_token(app: &App, token: &str) -> Option<crate::state::Asset> {
+    app.data
         .lock()
         .assets
         .iter()
-        .find(|a| a.view_token == token)
-        .cloned();
-    let Some(a) = a.filter(|a| a.status == AssetStatus::Processed) else {
+        .find(|a| a.view_token == token && a.status == AssetStatus::Processed)
+        .cloned()
+}
+
+async fn thumb(State(app): State<App>, UrlPath(token): UrlPath<String>) -> Response {
+    let Some(a) = processed_by_token(&app, &token) else {
         return ApiError::not_found("Asset not found.").into_response();
     };
     let bytes = match &a.thumb {
@@ -568,14 +571,7 @@ async fn bitmap(
     State(app): State<App>,
     UrlPath((token, page)): UrlPath<(String, String)>,
 ) -> Response {
-    let a = app
-        .data
-        .lock()
-        .assets
-        .iter()
-        .find(|a| a.view_token == token)
-        .cloned();
-    let Some(a) = a.filter(|a| a.status == AssetStatus::Processed) else {
+    let Some(a) = processed_by_token(&app, &token) else {
         return ApiError::not_found("Asset not found.").into_response();
     };
     let page = match page.trim().parse::<i64>() {

@@ -3,11 +3,9 @@
 use std::ffi::c_char;
 use std::time::Duration;
 
-use apst_core::transfer::{Download, UrlUpload};
+use apst_core::transfer::UrlUpload;
 
-use crate::args::{
-    give_json, give_path, give_string, handle, opt_out_arg, opt_str_arg, out_arg, path_arg, str_arg,
-};
+use crate::args::{give_json, give_string, handle, opt_str_arg, out_arg, path_arg, str_arg};
 use crate::boundary::boundary;
 use crate::client::apst_client;
 use crate::error::{apst_error, apst_result, FfiError};
@@ -267,18 +265,16 @@ pub unsafe extern "C" fn apst_asset_download(
     err: *mut *mut apst_error,
 ) -> apst_result {
     boundary!(err, {
-        let c = handle(client, "client")?;
-        let uid = str_arg(asset_uid, "asset_uid")?;
-        let target = path_arg(target_path, "target_path")?;
-        let out = opt_out_arg(out_path, "out_path")?;
-        let path = with_progress(progress, progress_userdata, |h| {
-            c.inner
-                .with_hooks(h)
-                .assets()
-                .download(uid, Download::to(target))
-        })?;
-        give_path(out, &path);
-        Ok(())
+        super::download_export(
+            client,
+            asset_uid,
+            "asset_uid",
+            target_path,
+            progress,
+            progress_userdata,
+            out_path,
+            |c, uid, d| c.assets().download(uid, d),
+        )
     })
 }
 
@@ -321,17 +317,15 @@ pub unsafe extern "C" fn apst_asset_proof_report_download(
     err: *mut *mut apst_error,
 ) -> apst_result {
     boundary!(err, {
-        let c = handle(client, "client")?;
-        let uid = str_arg(asset_uid, "asset_uid")?;
-        let target = path_arg(target_path, "target_path")?;
-        let out = opt_out_arg(out_path, "out_path")?;
-        let path = with_progress(progress, progress_userdata, |h| {
-            c.inner
-                .with_hooks(h)
-                .assets()
-                .download_proof_report(uid, Download::to(target))
-        })?;
-        give_path(out, &path);
-        Ok(())
+        super::download_export(
+            client,
+            asset_uid,
+            "asset_uid",
+            target_path,
+            progress,
+            progress_userdata,
+            out_path,
+            |c, uid, d| c.assets().download_proof_report(uid, d),
+        )
     })
 }

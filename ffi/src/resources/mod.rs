@@ -39,6 +39,39 @@ pub(crate) fn file_upload(
     up
 }
 
+/// The body shared by the three download exports (`apst_asset_download`,
+/// `apst_asset_proof_report_download`, `apst_project_proof_report_download`): checks the C
+/// arguments (`uid` is named `uid_name` in errors; `out_path` may be NULL), runs `download` on
+/// a client carrying the caller's progress callback, and hands back the final path.
+///
+/// # Safety
+/// The pointers are NULL or valid as the exports document.
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn download_export(
+    client: *const crate::client::apst_client,
+    uid: *const std::ffi::c_char,
+    uid_name: &str,
+    target_path: *const std::ffi::c_char,
+    progress: crate::progress::apst_progress_callback,
+    progress_userdata: *mut std::ffi::c_void,
+    out_path: *mut *mut std::ffi::c_char,
+    download: impl FnOnce(
+        apst_core::blocking::Hooked<'_>,
+        &str,
+        apst_core::Download,
+    ) -> apst_core::Result<std::path::PathBuf>,
+) -> Result<(), FfiError> {
+    let c = crate::args::handle(client, "client")?;
+    let uid = crate::args::str_arg(uid, uid_name)?;
+    let target = crate::args::path_arg(target_path, "target_path")?;
+    let out = crate::args::opt_out_arg(out_path, "out_path")?;
+    let path = crate::progress::with_progress(progress, progress_userdata, |h| {
+        download(c.inner.with_hooks(h), uid, apst_core::Download::to(target))
+    })?;
+    crate::args::give_path(out, &path);
+    Ok(())
+}
+
 /// Parses an API date given as JSON text (ISO 8601; zone-less means UTC).
 pub(crate) fn date(
     field: &str,

@@ -7,9 +7,7 @@ use apst_core::models::ProjectState;
 use serde::Deserialize;
 
 use super::date;
-use crate::args::{
-    give_json, give_path, give_string, handle, opt_out_arg, out_arg, parse_json, str_arg,
-};
+use crate::args::{give_json, give_string, handle, out_arg, parse_json, str_arg};
 use crate::boundary::boundary;
 use crate::client::apst_client;
 use crate::error::{apst_error, apst_result, FfiError};
@@ -315,18 +313,16 @@ pub unsafe extern "C" fn apst_project_proof_report_download(
     err: *mut *mut apst_error,
 ) -> apst_result {
     boundary!(err, {
-        let c = handle(client, "client")?;
-        let uid = str_arg(project_uid, "project_uid")?;
-        let target = crate::args::path_arg(target_path, "target_path")?;
-        let out = opt_out_arg(out_path, "out_path")?;
-        let path = crate::progress::with_progress(progress, progress_userdata, |h| {
-            c.inner
-                .with_hooks(h)
-                .projects()
-                .download_proof_report(uid, apst_core::Download::to(target))
-        })?;
-        give_path(out, &path);
-        Ok(())
+        super::download_export(
+            client,
+            project_uid,
+            "project_uid",
+            target_path,
+            progress,
+            progress_userdata,
+            out_path,
+            |c, uid, d| c.projects().download_proof_report(uid, d),
+        )
     })
 }
 
