@@ -10,7 +10,8 @@
  *  - `const char *` inputs are borrowed for the duration of the call and must be UTF-8
  *    (file paths: any bytes). NULL where a value is required gives APST_NULL_PARAMETER.
  *  - One apst_client may be used from many threads at once. Progress callbacks run on the
- *    calling thread; the log callback may run on any thread.
+ *    calling thread; the log callback may run on any thread. A call through a client made by
+ *    apst_client_with_cancel_token is cancelled from any thread by apst_cancel_token_cancel.
  *  - Every *_free function accepts NULL.
  */
 
@@ -118,7 +119,8 @@ typedef enum apst_result {
    */
   APST_IO = 15,
   /**
-   * The operation was cancelled (a progress callback returned non-zero).
+   * The operation was cancelled (a progress callback returned non-zero, or the call's cancel
+   * token was cancelled: `apst_client_with_cancel_token`).
    */
   APST_CANCELLED = 16,
   /**
@@ -176,9 +178,16 @@ typedef enum apst_log_level {
 } apst_log_level;
 
 /**
+ * A cancellation token (an opaque handle): a flag that any thread may set to cancel the
+ * calls made through the client handles it is attached to (`apst_client_with_cancel_token`).
+ */
+typedef struct apst_cancel_token apst_cancel_token;
+
+/**
  * A connection to the Approval Studio API (an opaque handle). Create it with
- * `apst_client_builder_build`, release it with `apst_client_free`. Thread-safe: one client
- * may be used from many threads at once; it shares one connection pool and one token.
+ * `apst_client_builder_build` (or `apst_client_with_cancel_token`), release it with
+ * `apst_client_free`. Thread-safe: one client may be used from many threads at once; it
+ * shares one connection pool and one token.
  */
 typedef struct apst_client apst_client;
 
@@ -267,6 +276,77 @@ void apst_shutdown(void);
  * Thread-safety: any thread; also allowed after `apst_shutdown`.
  */
 void apst_string_free(char *s);
+
+/**
+ * Creates a cancellation token, not cancelled. Attach it to a client with
+ * `apst_client_with_cancel_token`; cancel with `apst_cancel_token_cancel`.
+ *
+ * Ownership: on success `*out_token` receives a token owned by the caller (release with
+ * `apst_cancel_token_free`); on failure it is set to NULL. Thread-safety: any thread.
+ */
+enum apst_result apst_cancel_token_new(struct apst_cancel_token **out_token,
+                                       struct apst_error **err);
+
+/**
+ * Cancels: every call running through a client handle this token is attached to returns
+ * `APST_CANCELLED` within about 100 ms (a download leaves no file; an upload or a create
+ * whose request had already reached the server may still have been applied), and every
+ * later call through such a handle fails with `APST_CANCELLED` at once, until
+ * `apst_cancel_token_reset`. Cancelling twice is harmless. `token` may be NULL (nothing
+ * happens).
+ *
+ * Ownership: borrows `token`. Thread-safety: any thread, while other threads use the token
+ * or its clients (that is its purpose); it is one atomic store, so it is also
+ * async-signal-safe (a SIGINT handler may call it) and allowed after `apst_shutdown`.
+ */
+void apst_cancel_token_cancel(const struct apst_cancel_token *token);
+
+/**
+ * Whether the token is cancelled. Returns false when `token` is NULL.
+ *
+ * Ownership: borrows `token`. Thread-safety: any thread; async-signal-safe; allowed after
+ * `apst_shutdown`.
+ */
+bool apst_cancel_token_is_cancelled(const struct apst_cancel_token *token);
+
+/**
+ * Re-arms a cancelled token, so that the client handles it is attached to can be used
+ * again (e.g. for the next operation after a Cancel button was pressed). Calls that were
+ * already cancelled stay cancelled; a call that starts after the reset runs normally.
+ * `token` may be NULL (nothing happens).
+ *
+ * Ownership: borrows `token`. Thread-safety: any thread; async-signal-safe; allowed after
+ * `apst_shutdown`.
+ */
+void apst_cancel_token_reset(const struct apst_cancel_token *token);
+
+/**
+ * Releases a token. `token` may be NULL. Client handles it was attached to keep working
+ * (they hold their own reference to the flag; it can no longer be set, so they are no longer
+ * cancellable).
+ *
+ * Ownership: takes ownership of `token`. Thread-safety: not concurrently with other uses of
+ * the same token. Allowed after `apst_shutdown`.
+ */
+void apst_cancel_token_free(struct apst_cancel_token *token);
+
+/**
+ * Makes a client handle whose calls are cancelled by `token`: it shares `client`'s
+ * connection pool, token and settings (cheap; no network), and every call made through it
+ * polls `token` every 50 ms, so `apst_cancel_token_cancel` from any thread (a plugin's Cancel
+ * button) stops an in-flight call within about 100 ms with `APST_CANCELLED`, even while the
+ * server sends nothing. Calls through `client` itself are not affected. One token may be
+ * attached to many handles.
+ *
+ * Ownership: borrows `client` and `token` (the new handle keeps its own reference to the
+ * token's flag, so either may be freed first); on success `*out_client` receives a new
+ * client owned by the caller (release with `apst_client_free`, independently of `client`);
+ * on failure it is set to NULL. Thread-safety: thread-safe; the new handle is thread-safe.
+ */
+enum apst_result apst_client_with_cancel_token(const struct apst_client *client,
+                                               const struct apst_cancel_token *token,
+                                               struct apst_client **out_client,
+                                               struct apst_error **err);
 
 /**
  * Creates a client builder with the defaults: base URL `https://api.approval.studio`, no
@@ -875,8 +955,8 @@ enum apst_result apst_project_proof_report_download(const struct apst_client *cl
 
 /**
  * Changes a project's state (`PUT project/state`). `state` is one of `"Active"`,
- * `"OnHold"`, `"Completed"`, `"Archived"` (case-insensitive; `"InTransit"` can't be
- * requested, and an unknown name gives `APST_INVALID_INPUT`). `APST_NOT_ACCEPTABLE` when
+ * `"OnHold"`, `"Completed"`, `"Archived"` (case-insensitive); `"InTransit"` can't be
+ * requested and, like an unknown name, gives `APST_INVALID_INPUT` before anything is sent. `APST_NOT_ACCEPTABLE` when
  * already in that state. Completed deletes the project's tasks and makes it read-only.
  *
  * Ownership: borrows the inputs. Thread-safety: thread-safe.

@@ -8,6 +8,8 @@
 //   with the JSON library of your choice.
 // - A Client may be used from many threads at once. Progress callbacks run on the calling
 //   thread; an exception thrown by one cancels the transfer and is rethrown to the caller.
+// - A CancelToken cancels, from any thread, the calls of the Clients made with
+//   `client.with_cancel_token(token)`: they throw Error with kind() == APST_CANCELLED.
 #ifndef APPROVALSTUDIO_HPP
 #define APPROVALSTUDIO_HPP
 
@@ -46,6 +48,10 @@ using StringPtr = std::unique_ptr<char, StringDeleter>;
 using ClientPtr = std::unique_ptr<apst_client, ClientDeleter>;
 using BuilderPtr = std::unique_ptr<apst_client_builder, BuilderDeleter>;
 using DeduplicatorPtr = std::unique_ptr<apst_webhook_deduplicator, DeduplicatorDeleter>;
+struct CancelTokenDeleter {
+    void operator()(apst_cancel_token *t) const noexcept { apst_cancel_token_free(t); }
+};
+using CancelTokenPtr = std::unique_ptr<apst_cancel_token, CancelTokenDeleter>;
 
 /// A failed call: `kind()` is the apst_result, plus the details of the C error.
 class Error : public std::runtime_error {
@@ -116,6 +122,28 @@ struct Progress {
 /// Called with transfer progress; return false to cancel.
 using ProgressFn = std::function<bool(const apst_progress &)>;
 
+/// A cancellation token (apst_cancel_token): `cancel()` from any thread (a Cancel button, a
+/// signal handler) makes the calls of every Client made with `Client::with_cancel_token`
+/// throw Error(APST_CANCELLED) within about 100 ms, also while the server stalls; `reset()`
+/// re-arms it for the next operation. Move-only.
+class CancelToken {
+public:
+    CancelToken() {
+        apst_error *e = nullptr;
+        apst_cancel_token *t = nullptr;
+        const apst_result r = apst_cancel_token_new(&t, &e);
+        t_.reset(t);
+        detail::check(r, e);
+    }
+    void cancel() const noexcept { apst_cancel_token_cancel(t_.get()); }
+    bool is_cancelled() const noexcept { return apst_cancel_token_is_cancelled(t_.get()); }
+    void reset() const noexcept { apst_cancel_token_reset(t_.get()); }
+    const apst_cancel_token *raw() const noexcept { return t_.get(); }
+
+private:
+    CancelTokenPtr t_;
+};
+
 class Client;
 
 /// Builds a Client (see apst_client_builder_*).
@@ -185,6 +213,18 @@ public:
     explicit Client(ClientPtr c) : c_(std::move(c)) {}
     static ClientBuilder builder() { return ClientBuilder(); }
     apst_client *raw() const noexcept { return c_.get(); }
+
+    /// A Client sharing this one's connection pool, token and settings whose calls `token`
+    /// cancels (apst_client_with_cancel_token); this Client's own calls are not affected.
+    /// Either may be destroyed first, and the token too.
+    Client with_cancel_token(const CancelToken &token) const {
+        apst_error *e = nullptr;
+        apst_client *c = nullptr;
+        const apst_result r = apst_client_with_cancel_token(raw(), token.raw(), &c, &e);
+        ClientPtr owned(c);
+        detail::check(r, e);
+        return Client(std::move(owned));
+    }
 
     void login() const { call([&](apst_error **e) { return apst_client_login(raw(), e); }); }
     bool validate_token() const {

@@ -245,11 +245,11 @@ where
     let fut = f(client.clone(), sink);
     // If this thread leaves early (a hook panicked), the operation is cancelled, not orphaned.
     let _cancel_on_exit = cancel.clone().drop_guard();
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<T>>(1);
+    let (tx, rx) = oneshot::<Result<T>>();
     let c2 = cancel.clone();
     rt.spawn(async move {
         let r = crate::transfer::cancellable(Some(&c2), fut).await;
-        let _ = tx.send(r);
+        tx.send(r);
     });
     let mut delivered: Option<Progress> = None;
     let mut last_delivery: Option<Instant> = None;
@@ -261,12 +261,15 @@ where
     };
     loop {
         let r = if hooks.is_empty() {
-            rx.recv().map_err(|_| lost())
+            match rx.recv(None) {
+                Some(Some(r)) => Ok(r),
+                _ => Err(lost()),
+            }
         } else {
-            match rx.recv_timeout(hooks.poll_interval) {
-                Ok(r) => Ok(r),
-                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(lost()),
-                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            match rx.recv(Some(hooks.poll_interval)) {
+                Some(Some(r)) => Ok(r),
+                None => Err(lost()),
+                Some(None) => {
                     if cancel.is_cancelled() {
                         continue;
                     }
@@ -309,6 +312,88 @@ where
             }
         }
         return r;
+    }
+}
+
+/// The one result of an operation, from its runtime task to the calling thread: a mutex and
+/// a condition variable rather than `std::sync::mpsc`, because a blocking `mpsc` receive
+/// makes std allocate a `Thread` handle for the calling thread, which is freed only when
+/// that thread exits. A C host's main thread never exits as a thread (`exit()` runs no
+/// thread-local destructors), so memory checkers reported the handle as "possibly lost"
+/// after `apst_shutdown` (issue 10, item 12).
+struct OneShot<T> {
+    state: std::sync::Mutex<SlotState<T>>,
+    ready: std::sync::Condvar,
+}
+
+enum SlotState<T> {
+    Pending,
+    Sent(T),
+    /// The sender was dropped without sending (the task was dropped: runtime shut down).
+    Lost,
+    Taken,
+}
+
+struct OneShotSender<T>(Option<Arc<OneShot<T>>>);
+struct OneShotReceiver<T>(Arc<OneShot<T>>);
+
+fn oneshot<T>() -> (OneShotSender<T>, OneShotReceiver<T>) {
+    let slot = Arc::new(OneShot {
+        state: std::sync::Mutex::new(SlotState::Pending),
+        ready: std::sync::Condvar::new(),
+    });
+    (OneShotSender(Some(slot.clone())), OneShotReceiver(slot))
+}
+
+impl<T> OneShotSender<T> {
+    fn send(mut self, v: T) {
+        if let Some(slot) = self.0.take() {
+            Self::put(&slot, SlotState::Sent(v));
+        }
+    }
+    fn put(slot: &OneShot<T>, v: SlotState<T>) {
+        let mut g = slot.state.lock().unwrap_or_else(|p| p.into_inner());
+        *g = v;
+        slot.ready.notify_all();
+    }
+}
+
+impl<T> Drop for OneShotSender<T> {
+    fn drop(&mut self) {
+        if let Some(slot) = self.0.take() {
+            Self::put(&slot, SlotState::Lost);
+        }
+    }
+}
+
+impl<T> OneShotReceiver<T> {
+    /// Waits for the value (up to `timeout`, or for ever with `None`): `Some(Some(v))` when
+    /// sent, `Some(None)` on timeout, `None` when the sender was dropped without sending.
+    fn recv(&self, timeout: Option<Duration>) -> Option<Option<T>> {
+        let slot = &self.0;
+        let deadline = timeout.map(|t| Instant::now() + t);
+        let mut g = slot.state.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            match std::mem::replace(&mut *g, SlotState::Taken) {
+                SlotState::Sent(v) => return Some(Some(v)),
+                SlotState::Lost | SlotState::Taken => return None,
+                SlotState::Pending => *g = SlotState::Pending,
+            }
+            match deadline {
+                None => g = slot.ready.wait(g).unwrap_or_else(|p| p.into_inner()),
+                Some(d) => {
+                    let left = d.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        return Some(None);
+                    }
+                    g = slot
+                        .ready
+                        .wait_timeout(g, left)
+                        .unwrap_or_else(|p| p.into_inner())
+                        .0;
+                }
+            }
+        }
     }
 }
 
@@ -880,6 +965,19 @@ mod tests {
         let e = inner.lock().take().unwrap();
         assert_eq!(e.kind(), ErrorKind::InvalidInput);
         assert!(e.message().contains("re-entrant"));
+    }
+
+    #[test]
+    fn oneshot_sent_timeout_and_lost() {
+        let (tx, rx) = oneshot::<u32>();
+        assert_eq!(rx.recv(Some(Duration::from_millis(5))), Some(None));
+        let t = std::thread::spawn(move || tx.send(7));
+        assert_eq!(rx.recv(None), Some(Some(7)));
+        t.join().unwrap();
+        let (tx, rx) = oneshot::<u32>();
+        drop(tx);
+        assert_eq!(rx.recv(None), None);
+        assert_eq!(rx.recv(Some(Duration::from_millis(1))), None);
     }
 
     #[test]

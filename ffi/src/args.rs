@@ -86,6 +86,44 @@ pub(crate) fn parse_json<T: DeserializeOwned>(s: &str, name: &str) -> Result<T, 
     })
 }
 
+/// Parses a JSON object parameter into the struct `T`, like [`parse_json`], but anything
+/// other than an object is rejected as such: serde would otherwise read an array as the
+/// struct's fields in order (`[1,2,3]` gave "expected a string" for the first field).
+pub(crate) fn parse_object<T: DeserializeOwned>(s: &str, name: &str) -> Result<T, FfiError> {
+    expect_shape(s, name, b'{', "a JSON object ({...})")?;
+    parse_json(s, name)
+}
+
+/// Parses a JSON array parameter into `T` (a `Vec`), rejecting any other JSON value as such.
+pub(crate) fn parse_array<T: DeserializeOwned>(s: &str, name: &str) -> Result<T, FfiError> {
+    expect_shape(s, name, b'[', "a JSON array ([...])")?;
+    parse_json(s, name)
+}
+
+/// Checks that well-formed JSON text `s` starts with `open`; malformed text is left to
+/// [`parse_json`], which reports the parser's position.
+fn expect_shape(s: &str, name: &str, open: u8, what: &str) -> Result<(), FfiError> {
+    let first = s
+        .bytes()
+        .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+    let found = match first {
+        Some(b) if b == open => return Ok(()),
+        None => return Ok(()),
+        Some(b'{') => "an object",
+        Some(b'[') => "an array",
+        Some(b'"') => "a string",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        Some(_) => "a number",
+    };
+    if serde_json::from_str::<serde::de::IgnoredAny>(s).is_err() {
+        return Ok(());
+    }
+    Err(FfiError::invalid(format!(
+        "parameter `{name}` must be {what}, not {found}"
+    )))
+}
+
 /// A required output pointer: checked for NULL and reset to NULL before any work, so the
 /// caller sees NULL when the call fails.
 ///

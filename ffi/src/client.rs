@@ -3,6 +3,8 @@
 use std::ffi::c_char;
 use std::time::Duration;
 
+use apst_core::blocking::{CallHooks, Flow, Hooked};
+
 use crate::args::{handle, handle_mut, out_arg, str_arg};
 use crate::boundary::{boundary, boundary_always};
 use crate::error::{apst_error, apst_result, FfiError};
@@ -25,10 +27,54 @@ pub struct apst_client_builder {
 }
 
 /// A connection to the Approval Studio API (an opaque handle). Create it with
-/// `apst_client_builder_build`, release it with `apst_client_free`. Thread-safe: one client
-/// may be used from many threads at once; it shares one connection pool and one token.
+/// `apst_client_builder_build` (or `apst_client_with_cancel_token`), release it with
+/// `apst_client_free`. Thread-safe: one client may be used from many threads at once; it
+/// shares one connection pool and one token.
 pub struct apst_client {
-    pub(crate) inner: apst_core::blocking::Client,
+    inner: apst_core::blocking::Client,
+    /// Polled by the calling thread during every call made through this handle (the cancel
+    /// token attached with `apst_client_with_cancel_token`).
+    interrupt: Option<Box<dyn Fn() -> Flow + Send + Sync>>,
+}
+
+impl apst_client {
+    pub(crate) fn new(inner: apst_core::blocking::Client) -> apst_client {
+        apst_client {
+            inner,
+            interrupt: None,
+        }
+    }
+
+    /// A handle sharing this client's pool, token and settings whose calls poll `interrupt`.
+    pub(crate) fn with_interrupt(
+        &self,
+        interrupt: Box<dyn Fn() -> Flow + Send + Sync>,
+    ) -> apst_client {
+        apst_client {
+            inner: self.inner.clone(),
+            interrupt: Some(interrupt),
+        }
+    }
+
+    /// The call hooks of this handle (its interrupt, if any).
+    pub(crate) fn hooks(&self) -> CallHooks<'_> {
+        match &self.interrupt {
+            Some(i) => CallHooks::new().interrupt(i.as_ref()),
+            None => CallHooks::new(),
+        }
+    }
+
+    /// The blocking API with this handle's hooks: every export calls through it.
+    pub(crate) fn api(&self) -> Hooked<'_> {
+        self.inner.with_hooks(self.hooks())
+    }
+
+    /// The blocking API with this handle's hooks plus `extra`'s progress hook.
+    pub(crate) fn api_with<'a>(&'a self, extra: CallHooks<'a>) -> Hooked<'a> {
+        let mut h = self.hooks();
+        h.progress = extra.progress;
+        self.inner.with_hooks(h)
+    }
 }
 
 pub(crate) fn shutdown_runtime() {
@@ -316,7 +362,7 @@ pub unsafe extern "C" fn apst_client_builder_build(
         let out = out_arg(out_client, "out_client")?;
         let b = owned.ok_or_else(|| FfiError::null("builder"))?;
         let client = build(*b)?;
-        *out = Box::into_raw(Box::new(apst_client { inner: client }));
+        *out = Box::into_raw(Box::new(apst_client::new(client)));
         Ok(())
     })
 }
@@ -387,7 +433,7 @@ pub unsafe extern "C" fn apst_client_login(
 ) -> apst_result {
     boundary!(err, {
         let c = handle(client, "client")?;
-        c.inner.login()?;
+        c.api().login()?;
         Ok(())
     })
 }
@@ -405,7 +451,7 @@ pub unsafe extern "C" fn apst_client_validate_token(
     boundary!(err, {
         let c = handle(client, "client")?;
         let out = crate::args::out_val(out_valid, "out_valid")?;
-        *out = match c.inner.validate() {
+        *out = match c.api().validate() {
             Ok(()) => true,
             Err(e) if e.kind() == apst_core::ErrorKind::Unauthorized => false,
             Err(e) => return Err(e.into()),

@@ -44,7 +44,8 @@ pub enum apst_result {
     /// A local file could not be read or written while transferring (a path that is missing,
     /// unreadable or a directory is reported up front as `APST_INVALID_INPUT`).
     APST_IO = 15,
-    /// The operation was cancelled (a progress callback returned non-zero).
+    /// The operation was cancelled (a progress callback returned non-zero, or the call's cancel
+    /// token was cancelled: `apst_client_with_cancel_token`).
     APST_CANCELLED = 16,
     /// A pointer parameter that must not be NULL was NULL; the message names it.
     APST_NULL_PARAMETER = 17,

@@ -3,7 +3,9 @@
 
 use std::ffi::{c_int, c_void};
 
-use apst_core::blocking::{CallHooks, Flow};
+use apst_core::blocking::{CallHooks, Flow, Hooked};
+
+use crate::client::apst_client;
 use apst_core::Progress;
 
 /// Progress of a transfer, passed to an `apst_progress_callback`.
@@ -27,14 +29,16 @@ pub struct apst_progress {
 pub type apst_progress_callback =
     Option<unsafe extern "C" fn(userdata: *mut c_void, p: *const apst_progress) -> c_int>;
 
-/// Runs `f` with call hooks that forward progress to the C callback (if any).
+/// Runs `f` with the client's API carrying its hooks (cancel token) and a progress hook
+/// that forwards progress to the C callback (if any).
 pub(crate) fn with_progress<T>(
+    client: &apst_client,
     cb: apst_progress_callback,
     userdata: *mut c_void,
-    f: impl FnOnce(CallHooks<'_>) -> T,
+    f: impl FnOnce(Hooked<'_>) -> T,
 ) -> T {
     match cb {
-        None => f(CallHooks::new()),
+        None => f(client.api()),
         Some(cb) => {
             let hook = move |p: Progress| {
                 let cp = apst_progress {
@@ -50,7 +54,7 @@ pub(crate) fn with_progress<T>(
                     Flow::Continue
                 }
             };
-            f(CallHooks::new().progress(&hook))
+            f(client.api_with(CallHooks::new().progress(&hook)))
         }
     }
 }

@@ -27,7 +27,7 @@ pub unsafe extern "C" fn apst_asset_get(
         let c = handle(client, "client")?;
         let uid = str_arg(asset_uid, "asset_uid")?;
         let out = out_arg(out_json, "out_json")?;
-        let a = c.inner.assets().get(uid)?;
+        let a = c.api().assets().get(uid)?;
         give_json(out, &a)
     })
 }
@@ -48,7 +48,7 @@ pub unsafe extern "C" fn apst_asset_get_status(
         let c = handle(client, "client")?;
         let uid = str_arg(asset_uid, "asset_uid")?;
         let out = out_arg(out_status, "out_status")?;
-        let a = c.inner.assets().get(uid)?;
+        let a = c.api().assets().get(uid)?;
         give_string(
             out,
             a.status
@@ -73,7 +73,7 @@ pub unsafe extern "C" fn apst_asset_delete(
     boundary!(err, {
         let c = handle(client, "client")?;
         let uid = str_arg(asset_uid, "asset_uid")?;
-        c.inner.assets().delete(uid)?;
+        c.api().assets().delete(uid)?;
         Ok(())
     })
 }
@@ -110,8 +110,8 @@ pub unsafe extern "C" fn apst_asset_upload(
         let name = opt_str_arg(file_name, "file_name")?;
         let out = out_arg(out_asset_uid, "out_asset_uid")?;
         let up = super::file_upload(project, path, task, name);
-        let uid = with_progress(progress, progress_userdata, |h| {
-            c.inner.with_hooks(h).assets().upload(up)
+        let uid = with_progress(c, progress, progress_userdata, |api| {
+            api.assets().upload(up)
         })?;
         give_string(out, uid);
         Ok(())
@@ -158,11 +158,8 @@ pub unsafe extern "C" fn apst_asset_upload_many(
                 "parameter `concurrency` must be at least 1",
             ));
         }
-        let results = with_progress(progress, progress_userdata, |h| {
-            c.inner
-                .with_hooks(h)
-                .assets()
-                .upload_many(project, list.clone(), concurrency)
+        let results = with_progress(c, progress, progress_userdata, |api| {
+            api.assets().upload_many(project, list.clone(), concurrency)
         })?;
         let json: Vec<serde_json::Value> = list
             .iter()
@@ -213,7 +210,7 @@ pub unsafe extern "C" fn apst_asset_upload_url(
         if let Some(n) = name {
             up = up.file_name(n);
         }
-        let uid = c.inner.assets().upload_url(up)?;
+        let uid = c.api().assets().upload_url(up)?;
         give_string(out, uid);
         Ok(())
     })
@@ -238,7 +235,7 @@ pub unsafe extern "C" fn apst_asset_wait_processed(
         let uid = str_arg(asset_uid, "asset_uid")?;
         let out = out_arg(out_json, "out_json")?;
         let a = c
-            .inner
+            .api()
             .assets()
             .wait_processed(uid, Duration::from_millis(timeout_ms))?;
         give_json(out, &a)
@@ -294,7 +291,7 @@ pub unsafe extern "C" fn apst_asset_proof_report(
         let c = handle(client, "client")?;
         let uid = str_arg(asset_uid, "asset_uid")?;
         let out = out_arg(out_url, "out_url")?;
-        let url = c.inner.assets().proof_report_url(uid)?;
+        let url = c.api().assets().proof_report_url(uid)?;
         give_string(out, url);
         Ok(())
     })

@@ -39,8 +39,8 @@ pub unsafe extern "C" fn apst_refdoc_upload(
         let name = opt_str_arg(file_name, "file_name")?;
         let out = out_arg(out_refdoc_uid, "out_refdoc_uid")?;
         let up = super::file_upload(project, path, task, name);
-        let uid = with_progress(progress, progress_userdata, |h| {
-            c.inner.with_hooks(h).refdocs().upload(up)
+        let uid = with_progress(c, progress, progress_userdata, |api| {
+            api.refdocs().upload(up)
         })?;
         give_string(out, uid);
         Ok(())
@@ -77,7 +77,7 @@ pub unsafe extern "C" fn apst_refdoc_upload_url(
         if let Some(n) = name {
             up = up.file_name(n);
         }
-        let uid = c.inner.refdocs().upload_url(up)?;
+        let uid = c.api().refdocs().upload_url(up)?;
         give_string(out, uid);
         Ok(())
     })
@@ -107,7 +107,7 @@ pub unsafe extern "C" fn apst_refdoc_add_url(
         if let Some(n) = name {
             r = r.name(n);
         }
-        let uid = c.inner.refdocs().add_url(r)?;
+        let uid = c.api().refdocs().add_url(r)?;
         give_string(out, uid);
         Ok(())
     })
@@ -129,7 +129,7 @@ pub unsafe extern "C" fn apst_refdoc_get(
         let c = handle(client, "client")?;
         let uid = str_arg(refdoc_uid, "refdoc_uid")?;
         let out = out_arg(out_json, "out_json")?;
-        let r = c.inner.refdocs().get(uid)?;
+        let r = c.api().refdocs().get(uid)?;
         give_json(out, &r)
     })
 }
@@ -146,7 +146,7 @@ pub unsafe extern "C" fn apst_refdoc_delete(
     boundary!(err, {
         let c = handle(client, "client")?;
         let uid = str_arg(refdoc_uid, "refdoc_uid")?;
-        c.inner.refdocs().delete(uid)?;
+        c.api().refdocs().delete(uid)?;
         Ok(())
     })
 }
