@@ -245,11 +245,24 @@ where
     let fut = f(client.clone(), sink);
     // If this thread leaves early (a hook panicked), the operation is cancelled, not orphaned.
     let _cancel_on_exit = cancel.clone().drop_guard();
-    let (tx, rx) = oneshot::<Result<T>>();
+    let (tx, rx) = channel::<Msg<T>>();
+    // With a progress hook, a transfer asks this thread about its final progress call before
+    // it commits, so a cancel there leaves nothing behind (see `transfer::ConfirmFn`).
+    let confirm: Option<crate::transfer::ConfirmFn> = hooks.progress.map(|_| {
+        let tx = tx.clone();
+        Arc::new(move |p: Progress| {
+            let (otx, orx) = tokio::sync::oneshot::channel();
+            let sent = tx.send(Msg::Confirm(p, otx)).is_ok();
+            Box::pin(async move { sent && orx.await.unwrap_or(false) })
+                as futures_util::future::BoxFuture<'static, bool>
+        }) as crate::transfer::ConfirmFn
+    });
     let c2 = cancel.clone();
     rt.spawn(async move {
-        let r = crate::transfer::cancellable(Some(&c2), fut).await;
-        tx.send(r);
+        let r = crate::transfer::CONFIRM
+            .scope(confirm, crate::transfer::cancellable(Some(&c2), fut))
+            .await;
+        let _ = tx.send(Msg::Done(r));
     });
     let mut delivered: Option<Progress> = None;
     let mut last_delivery: Option<Instant> = None;
@@ -260,16 +273,13 @@ where
         )
     };
     loop {
-        let r = if hooks.is_empty() {
-            match rx.recv(None) {
-                Some(Some(r)) => Ok(r),
-                _ => Err(lost()),
-            }
+        let msg = if hooks.is_empty() {
+            rx.recv().map_err(|_| lost())
         } else {
-            match rx.recv(Some(hooks.poll_interval)) {
-                Some(Some(r)) => Ok(r),
-                None => Err(lost()),
-                Some(None) => {
+            match rx.recv_timeout(hooks.poll_interval) {
+                Ok(m) => Ok(m),
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(lost()),
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
                     if cancel.is_cancelled() {
                         continue;
                     }
@@ -298,14 +308,31 @@ where
                 }
             }
         };
-        let r = r?;
+        let r = match msg? {
+            Msg::Confirm(p, answer) => {
+                // The transfer's final progress call, before it commits: its answer counts.
+                let go = match hooks.progress {
+                    Some(hook) if !cancel.is_cancelled() => {
+                        let _g = HookGuard::enter();
+                        delivered = Some(p);
+                        last_delivery = Some(Instant::now());
+                        hook(p) == Flow::Continue
+                    }
+                    _ => !cancel.is_cancelled(),
+                };
+                let _ = answer.send(go);
+                continue;
+            }
+            Msg::Done(r) => r,
+        };
         if r.is_ok() {
             if let Some(p) = hooks.progress {
                 let cur = *latest.lock();
                 if let Some(cur) = cur {
                     if delivered != Some(cur) {
                         let _g = HookGuard::enter();
-                        // The final (100 %) call; the operation is done, so its answer is moot.
+                        // A final call of an operation without a commit point (a batch): the
+                        // operation is done, so its answer is moot.
                         let _ = p(cur);
                     }
                 }
@@ -315,86 +342,130 @@ where
     }
 }
 
-/// The one result of an operation, from its runtime task to the calling thread: a mutex and
-/// a condition variable rather than `std::sync::mpsc`, because a blocking `mpsc` receive
-/// makes std allocate a `Thread` handle for the calling thread, which is freed only when
-/// that thread exits. A C host's main thread never exits as a thread (`exit()` runs no
-/// thread-local destructors), so memory checkers reported the handle as "possibly lost"
-/// after `apst_shutdown` (issue 10, item 12).
-struct OneShot<T> {
-    state: std::sync::Mutex<SlotState<T>>,
+/// The channel from an operation's runtime task to the calling thread: the interface of
+/// `std::sync::mpsc` on a mutex and a condition variable, because a blocking `mpsc` receive
+/// makes std allocate a `Thread` handle for the calling thread, freed only when that thread
+/// exits. A C host's main thread never exits as a thread (`exit()` runs no thread-local
+/// destructors), so memory checkers reported the handle as "possibly lost" after
+/// `apst_shutdown` (issue 10, item 12). std's `Mutex`/`Condvar` allocate nothing per thread.
+struct Chan<T> {
+    state: std::sync::Mutex<ChanState<T>>,
     ready: std::sync::Condvar,
 }
 
-enum SlotState<T> {
-    Pending,
-    Sent(T),
-    /// The sender was dropped without sending (the task was dropped: runtime shut down).
-    Lost,
-    Taken,
+struct ChanState<T> {
+    queue: std::collections::VecDeque<T>,
+    senders: usize,
+    receiver_alive: bool,
 }
 
-struct OneShotSender<T>(Option<Arc<OneShot<T>>>);
-struct OneShotReceiver<T>(Arc<OneShot<T>>);
+struct ChanSender<T>(Arc<Chan<T>>);
+struct ChanReceiver<T>(Arc<Chan<T>>);
 
-fn oneshot<T>() -> (OneShotSender<T>, OneShotReceiver<T>) {
-    let slot = Arc::new(OneShot {
-        state: std::sync::Mutex::new(SlotState::Pending),
+fn channel<T>() -> (ChanSender<T>, ChanReceiver<T>) {
+    let chan = Arc::new(Chan {
+        state: std::sync::Mutex::new(ChanState {
+            queue: std::collections::VecDeque::new(),
+            senders: 1,
+            receiver_alive: true,
+        }),
         ready: std::sync::Condvar::new(),
     });
-    (OneShotSender(Some(slot.clone())), OneShotReceiver(slot))
+    (ChanSender(chan.clone()), ChanReceiver(chan))
 }
 
-impl<T> OneShotSender<T> {
-    fn send(mut self, v: T) {
-        if let Some(slot) = self.0.take() {
-            Self::put(&slot, SlotState::Sent(v));
+impl<T> Chan<T> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, ChanState<T>> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl<T> ChanSender<T> {
+    fn send(&self, v: T) -> std::result::Result<(), std::sync::mpsc::SendError<T>> {
+        let mut g = self.0.lock();
+        if !g.receiver_alive {
+            return Err(std::sync::mpsc::SendError(v));
         }
-    }
-    fn put(slot: &OneShot<T>, v: SlotState<T>) {
-        let mut g = slot.state.lock().unwrap_or_else(|p| p.into_inner());
-        *g = v;
-        slot.ready.notify_all();
+        g.queue.push_back(v);
+        self.0.ready.notify_all();
+        Ok(())
     }
 }
 
-impl<T> Drop for OneShotSender<T> {
+impl<T> Clone for ChanSender<T> {
+    fn clone(&self) -> Self {
+        self.0.lock().senders += 1;
+        ChanSender(self.0.clone())
+    }
+}
+
+impl<T> Drop for ChanSender<T> {
     fn drop(&mut self) {
-        if let Some(slot) = self.0.take() {
-            Self::put(&slot, SlotState::Lost);
+        let mut g = self.0.lock();
+        g.senders -= 1;
+        if g.senders == 0 {
+            self.0.ready.notify_all();
         }
     }
 }
 
-impl<T> OneShotReceiver<T> {
-    /// Waits for the value (up to `timeout`, or for ever with `None`): `Some(Some(v))` when
-    /// sent, `Some(None)` on timeout, `None` when the sender was dropped without sending.
-    fn recv(&self, timeout: Option<Duration>) -> Option<Option<T>> {
-        let slot = &self.0;
-        let deadline = timeout.map(|t| Instant::now() + t);
-        let mut g = slot.state.lock().unwrap_or_else(|p| p.into_inner());
+impl<T> ChanReceiver<T> {
+    fn recv(&self) -> std::result::Result<T, std::sync::mpsc::RecvError> {
+        let mut g = self.0.lock();
         loop {
-            match std::mem::replace(&mut *g, SlotState::Taken) {
-                SlotState::Sent(v) => return Some(Some(v)),
-                SlotState::Lost | SlotState::Taken => return None,
-                SlotState::Pending => *g = SlotState::Pending,
+            if let Some(v) = g.queue.pop_front() {
+                return Ok(v);
             }
-            match deadline {
-                None => g = slot.ready.wait(g).unwrap_or_else(|p| p.into_inner()),
-                Some(d) => {
-                    let left = d.saturating_duration_since(Instant::now());
-                    if left.is_zero() {
-                        return Some(None);
-                    }
-                    g = slot
-                        .ready
-                        .wait_timeout(g, left)
-                        .unwrap_or_else(|p| p.into_inner())
-                        .0;
-                }
+            if g.senders == 0 {
+                return Err(std::sync::mpsc::RecvError);
             }
+            g = self.0.ready.wait(g).unwrap_or_else(|p| p.into_inner());
         }
     }
+
+    fn recv_timeout(
+        &self,
+        d: Duration,
+    ) -> std::result::Result<T, std::sync::mpsc::RecvTimeoutError> {
+        let deadline = Instant::now() + d;
+        let mut g = self.0.lock();
+        loop {
+            if let Some(v) = g.queue.pop_front() {
+                return Ok(v);
+            }
+            if g.senders == 0 {
+                return Err(std::sync::mpsc::RecvTimeoutError::Disconnected);
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(std::sync::mpsc::RecvTimeoutError::Timeout);
+            }
+            g = self
+                .0
+                .ready
+                .wait_timeout(g, left)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+    }
+}
+
+impl<T> Drop for ChanReceiver<T> {
+    fn drop(&mut self) {
+        let mut g = self.0.lock();
+        g.receiver_alive = false;
+        // Messages still queued (a Confirm's answer sender) are dropped here, outside no
+        // lock of theirs: dropping a oneshot sender only wakes its receiver.
+        g.queue.clear();
+    }
+}
+
+/// What the runtime sends the calling thread of a blocking call.
+enum Msg<T> {
+    /// The operation's result.
+    Done(Result<T>),
+    /// A transfer asks about its final progress call (see `transfer::ConfirmFn`).
+    Confirm(Progress, tokio::sync::oneshot::Sender<bool>),
 }
 
 fn chain(a: Option<ProgressFn>, b: Option<ProgressFn>) -> Option<ProgressFn> {
@@ -968,16 +1039,30 @@ mod tests {
     }
 
     #[test]
-    fn oneshot_sent_timeout_and_lost() {
-        let (tx, rx) = oneshot::<u32>();
-        assert_eq!(rx.recv(Some(Duration::from_millis(5))), Some(None));
-        let t = std::thread::spawn(move || tx.send(7));
-        assert_eq!(rx.recv(None), Some(Some(7)));
+    fn channel_delivers_in_order_times_out_and_disconnects() {
+        use std::sync::mpsc::{RecvError, RecvTimeoutError};
+        let (tx, rx) = channel::<u32>();
+        assert_eq!(
+            rx.recv_timeout(Duration::from_millis(5)),
+            Err(RecvTimeoutError::Timeout)
+        );
+        let tx2 = tx.clone();
+        let t = std::thread::spawn(move || {
+            tx2.send(1).unwrap();
+            tx2.send(2).unwrap();
+        });
+        assert_eq!(rx.recv(), Ok(1));
+        assert_eq!(rx.recv_timeout(Duration::from_secs(5)), Ok(2));
         t.join().unwrap();
-        let (tx, rx) = oneshot::<u32>();
         drop(tx);
-        assert_eq!(rx.recv(None), None);
-        assert_eq!(rx.recv(Some(Duration::from_millis(1))), None);
+        assert_eq!(rx.recv(), Err(RecvError));
+        assert_eq!(
+            rx.recv_timeout(Duration::from_millis(1)),
+            Err(RecvTimeoutError::Disconnected)
+        );
+        let (tx, rx) = channel::<u32>();
+        drop(rx);
+        assert!(tx.send(3).is_err());
     }
 
     #[test]
