@@ -393,38 +393,38 @@ enum apst_result apst_client_builder_set_token(struct apst_client_builder *build
 
 /**
  * Sets the token lifetime requested at login, in minutes (`keepAliveTime`; 0 = the
- * server's default of 600).
+ * server's default of 600; at most 525600, one year).
  *
  * Ownership: borrows `builder` and the arguments (strings are copied).
  * Thread-safety: a builder must not be used from two threads at once.
  */
 enum apst_result apst_client_builder_set_keep_alive_minutes(struct apst_client_builder *builder,
-                                                            uint32_t minutes,
+                                                            uint32_t keep_alive_minutes,
                                                             struct apst_error **err);
 
 /**
- * Sets the connect timeout in milliseconds (must be > 0).
+ * Sets the connect timeout in milliseconds (1 to 31536000000, one year).
  *
  * Ownership: borrows `builder` and the arguments (strings are copied).
  * Thread-safety: a builder must not be used from two threads at once.
  */
 enum apst_result apst_client_builder_set_connect_timeout_ms(struct apst_client_builder *builder,
-                                                            uint64_t ms,
+                                                            uint64_t connect_timeout_ms,
                                                             struct apst_error **err);
 
 /**
- * Sets the read timeout in milliseconds (must be > 0): the longest wait for the next
- * bytes of a response. There is no whole-request timeout, so large transfers work.
+ * Sets the read timeout in milliseconds (1 to 31536000000, one year): the longest wait for
+ * the next bytes of a response. There is no whole-request timeout, so large transfers work.
  *
  * Ownership: borrows `builder` and the arguments (strings are copied).
  * Thread-safety: a builder must not be used from two threads at once.
  */
 enum apst_result apst_client_builder_set_read_timeout_ms(struct apst_client_builder *builder,
-                                                         uint64_t ms,
+                                                         uint64_t read_timeout_ms,
                                                          struct apst_error **err);
 
 /**
- * Sets how many attempts a request gets for retryable failures (at least 1; 1 disables
+ * Sets how many attempts a request gets for retryable failures (1 to 100; 1 disables
  * retries; default 4). POSTs that create something are never retried once sent (they fail
  * with `APST_AMBIGUOUS` instead).
  *
@@ -437,7 +437,8 @@ enum apst_result apst_client_builder_set_max_attempts(struct apst_client_builder
 
 /**
  * Sets the exponential backoff between retries: `base_ms` (default 200) and `cap_ms`
- * (default 20000), with full jitter. Both must be > 0 and `base_ms <= cap_ms`.
+ * (default 20000), with full jitter. Both must be 1 to 31536000000 (one year) and
+ * `base_ms <= cap_ms`.
  *
  * Ownership: borrows `builder`. Thread-safety: a builder must not be used from two threads
  * at once.
@@ -449,24 +450,25 @@ enum apst_result apst_client_builder_set_backoff_ms(struct apst_client_builder *
 
 /**
  * Sets the overall deadline of one operation including its retries, in milliseconds
- * (must be > 0).
+ * (1 to 31536000000, one year).
  *
  * Ownership: borrows `builder` and the arguments (strings are copied).
  * Thread-safety: a builder must not be used from two threads at once.
  */
 enum apst_result apst_client_builder_set_retry_deadline_ms(struct apst_client_builder *builder,
-                                                           uint64_t ms,
+                                                           uint64_t retry_deadline_ms,
                                                            struct apst_error **err);
 
 /**
  * Sets the longest `Retry-After` the client waits out by itself on HTTP 429, in
- * milliseconds; a longer one fails with `APST_RATE_LIMITED`. 0 never waits.
+ * milliseconds (0 to 31536000000, one year); a longer one fails with `APST_RATE_LIMITED`.
+ * 0 never waits.
  *
  * Ownership: borrows `builder` and the arguments (strings are copied).
  * Thread-safety: a builder must not be used from two threads at once.
  */
 enum apst_result apst_client_builder_set_max_rate_limit_wait_ms(struct apst_client_builder *builder,
-                                                                uint64_t ms,
+                                                                uint64_t max_rate_limit_wait_ms,
                                                                 struct apst_error **err);
 
 /**
@@ -600,6 +602,25 @@ const char *apst_error_trace_id(const struct apst_error *err);
  * thread.
  */
 const char *apst_error_fields_json(const struct apst_error *err);
+
+/**
+ * Whether the call's effect is known to have been applied on the server although the call
+ * failed (a later step failed, e.g. reading back a created project): do not repeat the call;
+ * `apst_error_created_uid` names what was created. (An effect that *may* have been applied
+ * is `APST_AMBIGUOUS` instead.) False when `err` is NULL.
+ *
+ * Ownership: borrows `err`. Thread-safety: any thread; an error is immutable.
+ */
+bool apst_error_applied(const struct apst_error *err);
+
+/**
+ * With `apst_error_applied`: the UID of the resource the failed call created (e.g. the
+ * project whose read-back failed), or NULL when none is known (or `err` is NULL).
+ *
+ * Ownership: borrowed from `err`, valid until `apst_error_free(err)`. Thread-safety: any
+ * thread.
+ */
+const char *apst_error_created_uid(const struct apst_error *err);
 
 /**
  * Sets the process-wide log callback (replacing any previous one), or removes it when `cb`
@@ -784,7 +805,7 @@ enum apst_result apst_asset_upload_url(const struct apst_client *client,
 /**
  * Waits until the asset is processed (polling `GET asset` with backoff): `*out_json`
  * receives the processed Asset record. Processing failed on the server: `APST_SERVER`;
- * still not processed after `timeout_ms`: `APST_TIMEOUT`.
+ * still not processed after `timeout_ms` (0 to 31536000000, one year): `APST_TIMEOUT`.
  *
  * Ownership: borrows the inputs; `*out_json` is owned by the caller (`apst_string_free`).
  * Thread-safety: thread-safe.

@@ -62,7 +62,9 @@ public:
           status_(e ? apst_error_status(e) : 0),
           retry_after_ms_(e ? apst_error_retry_after_ms(e) : -1),
           trace_id_(e && apst_error_trace_id(e) ? apst_error_trace_id(e) : ""),
-          fields_json_(e ? apst_error_fields_json(e) : "{}") {}
+          fields_json_(e ? apst_error_fields_json(e) : "{}"),
+          applied_(e ? apst_error_applied(e) : false),
+          created_uid_(e && apst_error_created_uid(e) ? apst_error_created_uid(e) : "") {}
 
     apst_result kind() const noexcept { return kind_; }
     const char *kind_name() const noexcept { return apst_result_str(static_cast<int>(kind_)); }
@@ -72,6 +74,10 @@ public:
     const std::string &trace_id() const noexcept { return trace_id_; }
     /// `{"field": ["message", ...], ...}`.
     const std::string &fields_json() const noexcept { return fields_json_; }
+    /// The effect was applied although the call failed (apst_error_applied): don't repeat it.
+    bool applied() const noexcept { return applied_; }
+    /// With applied(): the UID of what the call created, or "" (apst_error_created_uid).
+    const std::string &created_uid() const noexcept { return created_uid_; }
 
 private:
     apst_result kind_;
@@ -79,6 +85,8 @@ private:
     int64_t retry_after_ms_;
     std::string trace_id_;
     std::string fields_json_;
+    bool applied_;
+    std::string created_uid_;
 };
 
 namespace detail {

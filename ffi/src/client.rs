@@ -152,59 +152,65 @@ pub unsafe extern "C" fn apst_client_builder_set_token(
 }
 
 /// Sets the token lifetime requested at login, in minutes (`keepAliveTime`; 0 = the
-/// server's default of 600).
+/// server's default of 600; at most 525600, one year).
 ///
 /// Ownership: borrows `builder` and the arguments (strings are copied).
 /// Thread-safety: a builder must not be used from two threads at once.
 #[no_mangle]
 pub unsafe extern "C" fn apst_client_builder_set_keep_alive_minutes(
     builder: *mut apst_client_builder,
-    minutes: u32,
+    keep_alive_minutes: u32,
     err: *mut *mut apst_error,
 ) -> apst_result {
     boundary!(err, {
         let b = handle_mut(builder, "builder")?;
-        b.keep_alive_minutes = Some(minutes);
+        let max = apst_core::validate::MAX_DURATION.as_secs() / 60;
+        if u64::from(keep_alive_minutes) > max {
+            return Err(FfiError::invalid(format!(
+                "parameter `keep_alive_minutes` must be 0 to {max} (one year), got {keep_alive_minutes}"
+            )));
+        }
+        b.keep_alive_minutes = Some(keep_alive_minutes);
         Ok(())
     })
 }
 
-/// Sets the connect timeout in milliseconds (must be > 0).
+/// Sets the connect timeout in milliseconds (1 to 31536000000, one year).
 ///
 /// Ownership: borrows `builder` and the arguments (strings are copied).
 /// Thread-safety: a builder must not be used from two threads at once.
 #[no_mangle]
 pub unsafe extern "C" fn apst_client_builder_set_connect_timeout_ms(
     builder: *mut apst_client_builder,
-    ms: u64,
+    connect_timeout_ms: u64,
     err: *mut *mut apst_error,
 ) -> apst_result {
     boundary!(err, {
         let b = handle_mut(builder, "builder")?;
-        b.connect_timeout = Some(positive_ms(ms, "ms")?);
+        b.connect_timeout = Some(ms_arg(connect_timeout_ms, "connect_timeout_ms", 1)?);
         Ok(())
     })
 }
 
-/// Sets the read timeout in milliseconds (must be > 0): the longest wait for the next
-/// bytes of a response. There is no whole-request timeout, so large transfers work.
+/// Sets the read timeout in milliseconds (1 to 31536000000, one year): the longest wait for
+/// the next bytes of a response. There is no whole-request timeout, so large transfers work.
 ///
 /// Ownership: borrows `builder` and the arguments (strings are copied).
 /// Thread-safety: a builder must not be used from two threads at once.
 #[no_mangle]
 pub unsafe extern "C" fn apst_client_builder_set_read_timeout_ms(
     builder: *mut apst_client_builder,
-    ms: u64,
+    read_timeout_ms: u64,
     err: *mut *mut apst_error,
 ) -> apst_result {
     boundary!(err, {
         let b = handle_mut(builder, "builder")?;
-        b.read_timeout = Some(positive_ms(ms, "ms")?);
+        b.read_timeout = Some(ms_arg(read_timeout_ms, "read_timeout_ms", 1)?);
         Ok(())
     })
 }
 
-/// Sets how many attempts a request gets for retryable failures (at least 1; 1 disables
+/// Sets how many attempts a request gets for retryable failures (1 to 100; 1 disables
 /// retries; default 4). POSTs that create something are never retried once sent (they fail
 /// with `APST_AMBIGUOUS` instead).
 ///
@@ -218,10 +224,10 @@ pub unsafe extern "C" fn apst_client_builder_set_max_attempts(
 ) -> apst_result {
     boundary!(err, {
         let b = handle_mut(builder, "builder")?;
-        if max_attempts == 0 {
-            return Err(FfiError::invalid(
-                "parameter `max_attempts` must be at least 1",
-            ));
+        if !(1..=100).contains(&max_attempts) {
+            return Err(FfiError::invalid(format!(
+                "parameter `max_attempts` must be 1 to 100, got {max_attempts}"
+            )));
         }
         b.max_attempts = Some(max_attempts);
         Ok(())
@@ -229,7 +235,8 @@ pub unsafe extern "C" fn apst_client_builder_set_max_attempts(
 }
 
 /// Sets the exponential backoff between retries: `base_ms` (default 200) and `cap_ms`
-/// (default 20000), with full jitter. Both must be > 0 and `base_ms <= cap_ms`.
+/// (default 20000), with full jitter. Both must be 1 to 31536000000 (one year) and
+/// `base_ms <= cap_ms`.
 ///
 /// Ownership: borrows `builder`. Thread-safety: a builder must not be used from two threads
 /// at once.
@@ -242,8 +249,8 @@ pub unsafe extern "C" fn apst_client_builder_set_backoff_ms(
 ) -> apst_result {
     boundary!(err, {
         let b = handle_mut(builder, "builder")?;
-        let base = positive_ms(base_ms, "base_ms")?;
-        let cap = positive_ms(cap_ms, "cap_ms")?;
+        let base = ms_arg(base_ms, "base_ms", 1)?;
+        let cap = ms_arg(cap_ms, "cap_ms", 1)?;
         if base > cap {
             return Err(FfiError::invalid(
                 "parameter `base_ms` must not exceed `cap_ms`",
@@ -255,37 +262,38 @@ pub unsafe extern "C" fn apst_client_builder_set_backoff_ms(
 }
 
 /// Sets the overall deadline of one operation including its retries, in milliseconds
-/// (must be > 0).
+/// (1 to 31536000000, one year).
 ///
 /// Ownership: borrows `builder` and the arguments (strings are copied).
 /// Thread-safety: a builder must not be used from two threads at once.
 #[no_mangle]
 pub unsafe extern "C" fn apst_client_builder_set_retry_deadline_ms(
     builder: *mut apst_client_builder,
-    ms: u64,
+    retry_deadline_ms: u64,
     err: *mut *mut apst_error,
 ) -> apst_result {
     boundary!(err, {
         let b = handle_mut(builder, "builder")?;
-        b.retry_deadline = Some(positive_ms(ms, "ms")?);
+        b.retry_deadline = Some(ms_arg(retry_deadline_ms, "retry_deadline_ms", 1)?);
         Ok(())
     })
 }
 
 /// Sets the longest `Retry-After` the client waits out by itself on HTTP 429, in
-/// milliseconds; a longer one fails with `APST_RATE_LIMITED`. 0 never waits.
+/// milliseconds (0 to 31536000000, one year); a longer one fails with `APST_RATE_LIMITED`.
+/// 0 never waits.
 ///
 /// Ownership: borrows `builder` and the arguments (strings are copied).
 /// Thread-safety: a builder must not be used from two threads at once.
 #[no_mangle]
 pub unsafe extern "C" fn apst_client_builder_set_max_rate_limit_wait_ms(
     builder: *mut apst_client_builder,
-    ms: u64,
+    max_rate_limit_wait_ms: u64,
     err: *mut *mut apst_error,
 ) -> apst_result {
     boundary!(err, {
         let b = handle_mut(builder, "builder")?;
-        b.max_rate_limit_wait = Some(Duration::from_millis(ms));
+        b.max_rate_limit_wait = Some(ms_arg(max_rate_limit_wait_ms, "max_rate_limit_wait_ms", 0)?);
         Ok(())
     })
 }
@@ -308,10 +316,14 @@ pub unsafe extern "C" fn apst_client_builder_set_user_agent(
     })
 }
 
-fn positive_ms(ms: u64, name: &str) -> Result<Duration, FfiError> {
-    if ms == 0 {
+/// A duration argument in milliseconds: `min` to one year (the core's
+/// `validate::MAX_DURATION`, which `ClientBuilder::build` enforces too), checked when it is
+/// given so the error names the C parameter.
+pub(crate) fn ms_arg(ms: u64, name: &str, min: u64) -> Result<Duration, FfiError> {
+    let max = u64::try_from(apst_core::validate::MAX_DURATION.as_millis()).unwrap_or(u64::MAX);
+    if ms < min || ms > max {
         return Err(FfiError::invalid(format!(
-            "parameter `{name}` must be greater than 0"
+            "parameter `{name}` must be {min} to {max} ms (one year), got {ms}"
         )));
     }
     Ok(Duration::from_millis(ms))

@@ -46,6 +46,7 @@ int main() {
         CHECK(nf.status() == 404);
         CHECK(std::string(nf.kind_name()) == "APST_NOT_FOUND");
         CHECK(!nf.message().empty());
+        CHECK(!nf.applied() && nf.created_uid().empty());
         as::Error bad = expect_error([&] { client.project_create("{\"projectName\": "); });
         CHECK(bad.kind() == APST_INVALID_INPUT);
         CHECK(bad.message().find("line 1 column") != std::string::npos);

@@ -1,7 +1,6 @@
 //! Assets: `apst_asset_*` (uploads and downloads with progress, wait for processing).
 
 use std::ffi::c_char;
-use std::time::Duration;
 
 use apst_core::transfer::UrlUpload;
 
@@ -218,7 +217,7 @@ pub unsafe extern "C" fn apst_asset_upload_url(
 
 /// Waits until the asset is processed (polling `GET asset` with backoff): `*out_json`
 /// receives the processed Asset record. Processing failed on the server: `APST_SERVER`;
-/// still not processed after `timeout_ms`: `APST_TIMEOUT`.
+/// still not processed after `timeout_ms` (0 to 31536000000, one year): `APST_TIMEOUT`.
 ///
 /// Ownership: borrows the inputs; `*out_json` is owned by the caller (`apst_string_free`).
 /// Thread-safety: thread-safe.
@@ -237,7 +236,7 @@ pub unsafe extern "C" fn apst_asset_wait_processed(
         let a = c
             .api()
             .assets()
-            .wait_processed(uid, Duration::from_millis(timeout_ms))?;
+            .wait_processed(uid, crate::client::ms_arg(timeout_ms, "timeout_ms", 0)?)?;
         give_json(out, &a)
     })
 }
