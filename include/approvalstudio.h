@@ -371,7 +371,8 @@ void apst_client_builder_free(struct apst_client_builder *builder);
 
 /**
  * Sets the API's base URL (e.g. `"https://api.approval.studio"` or the emulator's URL);
- * paths under `/api/v1/` are appended. Validated at build time.
+ * paths under `/api/v1/` are appended. Control characters are refused at once; the rest is
+ * validated at build time.
  *
  * Ownership: borrows `builder` and the arguments (strings are copied).
  * Thread-safety: a builder must not be used from two threads at once.
@@ -741,7 +742,8 @@ enum apst_result apst_asset_delete(const struct apst_client *client,
 /**
  * Uploads a file as a new asset of a project (`POST asset/upload`), streaming it from disk.
  * `task_uid` (an UploadAssets or UploadChangedAsset task) and `file_name` (the asset's
- * name, by default the file's base name) may be NULL. `progress` may be NULL; it is called on the
+ * name, by default the file's base name; at most 255 bytes) may be NULL. `progress` may be
+ * NULL; it is called on the
  * calling thread, at most about every 100 ms and at the end; returning non-zero cancels
  * the upload (`APST_CANCELLED`). `progress_userdata` is passed through and may be NULL.
  * `*out_asset_uid` receives the new asset's UID; processing continues on the server (see
@@ -789,7 +791,7 @@ enum apst_result apst_asset_upload_many(const struct apst_client *client,
 /**
  * Uploads a new asset from a public http(s) URL (`POST asset/upload_url`). `task_uid` and
  * `file_name` may be NULL (name: from the server's `Content-Disposition`, else
- * `asset.<ext>`). `*out_asset_uid` receives the new asset's UID.
+ * `asset.<ext>`; at most 255 bytes). `*out_asset_uid` receives the new asset's UID.
  *
  * Ownership: borrows the inputs; `*out_asset_uid` is owned by the caller
  * (`apst_string_free`). Thread-safety: thread-safe.
@@ -1012,7 +1014,8 @@ enum apst_result apst_project_meta_list(const struct apst_client *client,
                                         struct apst_error **err);
 
 /**
- * Sets (inserts or replaces) a metadata entry of a project (`POST project/meta`).
+ * Sets (inserts or replaces) a metadata entry of a project (`POST project/meta`). `key`:
+ * 1 to 1000 characters.
  *
  * Ownership: borrows the inputs. Thread-safety: thread-safe.
  */
@@ -1023,7 +1026,8 @@ enum apst_result apst_project_meta_set(const struct apst_client *client,
                                        struct apst_error **err);
 
 /**
- * Removes a metadata entry of a project (`DELETE project/meta`).
+ * Removes a metadata entry of a project (`DELETE project/meta`). `key`: 1 to 1000
+ * characters (it travels in the URL).
  *
  * Ownership: borrows the inputs. Thread-safety: thread-safe.
  */
@@ -1056,7 +1060,7 @@ enum apst_result apst_project_move_to_folder(const struct apst_client *client,
 
 /**
  * Uploads a file as a reference document of a project (`POST refdoc/upload`), streaming
- * it from disk. `task_uid` (an UploadRefDocs task), `file_name`, `progress` and
+ * it from disk. `task_uid` (an UploadRefDocs task), `file_name` (at most 255 bytes), `progress` and
  * `progress_userdata` may be NULL; the callback runs on the calling thread and a non-zero
  * return cancels (`APST_CANCELLED`). `*out_refdoc_uid` receives the new UID. A missing,
  * unreadable or directory path gives `APST_INVALID_INPUT` naming `path`.
@@ -1076,7 +1080,7 @@ enum apst_result apst_refdoc_upload(const struct apst_client *client,
 
 /**
  * Adds a reference document fetched by the service from a public http(s) URL
- * (`POST refdoc/upload_url`). `task_uid` and `file_name` may be NULL. `*out_refdoc_uid`
+ * (`POST refdoc/upload_url`). `task_uid` and `file_name` (at most 255 bytes) may be NULL. `*out_refdoc_uid`
  * receives the new UID.
  *
  * Ownership: borrows the inputs; `*out_refdoc_uid` is owned by the caller
@@ -1241,8 +1245,8 @@ enum apst_result apst_review_link_delete(const struct apst_client *client,
                                          struct apst_error **err);
 
 /**
- * Lists the tasks assigned to the caller (`GET task/all`). `types` may be NULL (all
- * types) or a comma-separated list of task types (`"ReviewAssets,UploadAssets"`); an
+ * Lists the tasks assigned to the caller (`GET task/all`). `types` may be NULL or empty
+ * (all types) or a comma-separated list of task types (`"ReviewAssets,UploadAssets"`); an
  * unknown type gives `APST_INVALID_INPUT`. `*out_json` receives a JSON array of Task
  * records.
  *

@@ -116,7 +116,8 @@ pub unsafe extern "C" fn apst_client_builder_free(builder: *mut apst_client_buil
 }
 
 /// Sets the API's base URL (e.g. `"https://api.approval.studio"` or the emulator's URL);
-/// paths under `/api/v1/` are appended. Validated at build time.
+/// paths under `/api/v1/` are appended. Control characters are refused at once; the rest is
+/// validated at build time.
 ///
 /// Ownership: borrows `builder` and the arguments (strings are copied).
 /// Thread-safety: a builder must not be used from two threads at once.
@@ -128,7 +129,14 @@ pub unsafe extern "C" fn apst_client_builder_set_base_url(
 ) -> apst_result {
     boundary!(err, {
         let b = handle_mut(builder, "builder")?;
-        b.base_url = Some(str_arg(base_url, "base_url")?.to_owned());
+        let url = str_arg(base_url, "base_url")?;
+        // A URL parser drops CR, LF and tabs silently; refuse them instead.
+        if let Some(c) = url.chars().find(|c| c.is_control()) {
+            return Err(FfiError::invalid(format!(
+                "parameter `base_url` must not contain control characters (found {c:?})"
+            )));
+        }
+        b.base_url = Some(url.to_owned());
         Ok(())
     })
 }

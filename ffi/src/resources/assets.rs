@@ -79,7 +79,8 @@ pub unsafe extern "C" fn apst_asset_delete(
 
 /// Uploads a file as a new asset of a project (`POST asset/upload`), streaming it from disk.
 /// `task_uid` (an UploadAssets or UploadChangedAsset task) and `file_name` (the asset's
-/// name, by default the file's base name) may be NULL. `progress` may be NULL; it is called on the
+/// name, by default the file's base name; at most 255 bytes) may be NULL. `progress` may be
+/// NULL; it is called on the
 /// calling thread, at most about every 100 ms and at the end; returning non-zero cancels
 /// the upload (`APST_CANCELLED`). `progress_userdata` is passed through and may be NULL.
 /// `*out_asset_uid` receives the new asset's UID; processing continues on the server (see
@@ -106,7 +107,7 @@ pub unsafe extern "C" fn apst_asset_upload(
         let project = str_arg(project_uid, "project_uid")?;
         let task = opt_str_arg(task_uid, "task_uid")?;
         let path = path_arg(path, "path")?;
-        let name = opt_str_arg(file_name, "file_name")?;
+        let name = crate::args::file_name_arg(file_name)?;
         let out = out_arg(out_asset_uid, "out_asset_uid")?;
         let up = super::file_upload(project, path, task, name);
         let uid = with_progress(c, progress, progress_userdata, |api| {
@@ -143,7 +144,8 @@ pub unsafe extern "C" fn apst_asset_upload_many(
 ) -> apst_result {
     boundary!(err, {
         let c = handle(client, "client")?;
-        let project = str_arg(project_uid, "project_uid")?;
+        // Checked here: a bad project UID fails the whole call, not each file.
+        let project = crate::args::uid_arg(str_arg(project_uid, "project_uid")?, "project_uid")?;
         if paths.is_null() {
             return Err(FfiError::null("paths"));
         }
@@ -181,7 +183,7 @@ pub unsafe extern "C" fn apst_asset_upload_many(
 
 /// Uploads a new asset from a public http(s) URL (`POST asset/upload_url`). `task_uid` and
 /// `file_name` may be NULL (name: from the server's `Content-Disposition`, else
-/// `asset.<ext>`). `*out_asset_uid` receives the new asset's UID.
+/// `asset.<ext>`; at most 255 bytes). `*out_asset_uid` receives the new asset's UID.
 ///
 /// Ownership: borrows the inputs; `*out_asset_uid` is owned by the caller
 /// (`apst_string_free`). Thread-safety: thread-safe.
@@ -200,7 +202,7 @@ pub unsafe extern "C" fn apst_asset_upload_url(
         let project = str_arg(project_uid, "project_uid")?;
         let task = opt_str_arg(task_uid, "task_uid")?;
         let url = str_arg(url, "url")?;
-        let name = opt_str_arg(file_name, "file_name")?;
+        let name = crate::args::file_name_arg(file_name)?;
         let out = out_arg(out_asset_uid, "out_asset_uid")?;
         let mut up = UrlUpload::new(project, url);
         if let Some(t) = task {

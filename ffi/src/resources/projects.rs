@@ -227,7 +227,7 @@ pub unsafe extern "C" fn apst_project_create_named(
         let owner = crate::args::opt_str_arg(owner_uid, "owner_uid")?;
         let out = out_arg(out_project_uid, "out_project_uid")?;
         let owner = match owner {
-            Some(o) => o.to_owned(),
+            Some(o) => crate::args::uid_arg(o, "owner_uid")?.to_owned(),
             None => c.api().users().logged_in()?.user_uid,
         };
         let created = c.api().projects().create(NewProject::new(name, [owner]))?;
@@ -414,7 +414,8 @@ pub unsafe extern "C" fn apst_project_meta_list(
     })
 }
 
-/// Sets (inserts or replaces) a metadata entry of a project (`POST project/meta`).
+/// Sets (inserts or replaces) a metadata entry of a project (`POST project/meta`). `key`:
+/// 1 to 1000 characters.
 ///
 /// Ownership: borrows the inputs. Thread-safety: thread-safe.
 #[no_mangle]
@@ -428,14 +429,15 @@ pub unsafe extern "C" fn apst_project_meta_set(
     boundary!(err, {
         let c = handle(client, "client")?;
         let uid = str_arg(project_uid, "project_uid")?;
-        let key = str_arg(key, "key")?;
+        let key = crate::args::url_value(str_arg(key, "key")?, "key")?;
         let value = str_arg(value, "value")?;
         c.api().projects().set_meta(uid, key, value)?;
         Ok(())
     })
 }
 
-/// Removes a metadata entry of a project (`DELETE project/meta`).
+/// Removes a metadata entry of a project (`DELETE project/meta`). `key`: 1 to 1000
+/// characters (it travels in the URL).
 ///
 /// Ownership: borrows the inputs. Thread-safety: thread-safe.
 #[no_mangle]
@@ -448,7 +450,7 @@ pub unsafe extern "C" fn apst_project_meta_delete(
     boundary!(err, {
         let c = handle(client, "client")?;
         let uid = str_arg(project_uid, "project_uid")?;
-        let key = str_arg(key, "key")?;
+        let key = crate::args::url_value(str_arg(key, "key")?, "key")?;
         c.api().projects().delete_meta(uid, key)?;
         Ok(())
     })

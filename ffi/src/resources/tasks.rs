@@ -86,8 +86,8 @@ struct NewExtReviewIn {
     is_read_only: Option<bool>,
 }
 
-/// Lists the tasks assigned to the caller (`GET task/all`). `types` may be NULL (all
-/// types) or a comma-separated list of task types (`"ReviewAssets,UploadAssets"`); an
+/// Lists the tasks assigned to the caller (`GET task/all`). `types` may be NULL or empty
+/// (all types) or a comma-separated list of task types (`"ReviewAssets,UploadAssets"`); an
 /// unknown type gives `APST_INVALID_INPUT`. `*out_json` receives a JSON array of Task
 /// records.
 ///
