@@ -539,6 +539,7 @@ async fn reconcile(c: &Client, records: &[Record], tally: &mut Tally) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "run by scripts/checks/35-chaos.sh, which prints its figures"]
 async fn chaos_mixed_operations_lose_and_duplicate_nothing() {
     let seed = env_u64("APST_CHAOS_SEED", 20261201);
     let single_ops = env_u64("APST_CHAOS_OPS", 400) as usize;
