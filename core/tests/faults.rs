@@ -18,6 +18,15 @@ fn start_blocking() -> (approvalstudio_emulator::Emulator, blocking::Client) {
     (emu, c)
 }
 
+/// A new project owned by the logged-in user (blocking).
+fn blocking_project(c: &blocking::Client, name: &str) -> String {
+    let owner = c.users().logged_in().unwrap().user_uid;
+    c.projects()
+        .create(NewProject::new(name, [owner]))
+        .unwrap()
+        .project_uid
+}
+
 fn truncate(method: &str, path: &str) -> FaultRule {
     FaultRule::new(path, FaultAction::Truncate).method(method)
 }
@@ -258,12 +267,7 @@ fn values_for_urls_and_headers_are_validated() {
 #[test]
 fn a_cancel_at_the_final_progress_call_leaves_nothing() {
     let (env, c) = start_blocking();
-    let owner = c.users().logged_in().unwrap().user_uid;
-    let project = c
-        .projects()
-        .create(NewProject::new("Last call", [owner]))
-        .unwrap()
-        .project_uid;
+    let project = blocking_project(&c, "Last call");
     let calls = std::cell::Cell::new(0);
     let cancel = |_p: Progress| {
         calls.set(calls.get() + 1);
@@ -339,12 +343,7 @@ fn a_cancel_at_the_final_progress_call_leaves_nothing() {
 #[test]
 fn a_local_read_failure_during_an_upload_is_io_naming_the_path() {
     let (_env, c) = start_blocking();
-    let owner = c.users().logged_in().unwrap().user_uid;
-    let project = c
-        .projects()
-        .create(NewProject::new("Unreadable", [owner]))
-        .unwrap()
-        .project_uid;
+    let project = blocking_project(&c, "Unreadable");
     let dir = tempfile::tempdir().unwrap();
     // A directory opened as a file reads with EISDIR; /proc/self/mem reads with EIO.
     let e = c
