@@ -2,15 +2,22 @@
 //! store (proactive refresh, single-flight re-login on 401), envelope decoding, error mapping,
 //! retries with backoff, the shared rate gate, and tracing spans.
 //!
-//! Retry policy (see DESIGN.md):
+//! Retry policy (docs/DESIGN.md). The body of a JSON answer is read *inside* the retry loop,
+//! so a response cut off mid-body counts as a failure after sending like a reset does.
 //!
-//! | outcome | GET | PUT, DELETE, idempotent POST | POST creates/uploads |
+//! | outcome | GET, login | PUT, DELETE, idempotent POST | POST creates/uploads |
 //! |---|---|---|---|
 //! | connect failed | retry | retry | retry |
 //! | 429 | wait `Retry-After` (capped), retry | same | same |
 //! | 401 | re-login once, replay | same | same |
-//! | 5xx, timeout/reset after sending | retry | retry; 404 on a retried DELETE / 406 on a retried state change = success | `Ambiguous` |
+//! | 5xx, timeout/reset after sending, cut-off body | retry | retry; 404 on a retried DELETE / 406 or 410 on a retried state change = success | `Ambiguous` at once |
 //! | other 4xx | fail | fail | fail |
+//!
+//! A write (anything but a read) whose retries run out after an attempt with an unknown
+//! outcome (the last three rows' second line) fails as `Ambiguous`, never as a plain
+//! transport or server error: the request may have been applied. An error that comes after
+//! the effect is known to be applied (reading a created record back failed) is marked
+//! [`Error::applied`](crate::Error::applied).
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::models::{wire, LoginResult};

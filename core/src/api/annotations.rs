@@ -101,7 +101,7 @@ impl<'a> Annotations<'a> {
             .inner
             .json(&Call::create("annotations.create", "annotation").json(body))
             .await?;
-        decode_created(v, "the annotation", "annotations.create")
+        decode_created(v, "the annotation", "annotations.create", "annotationUID")
     }
 
     /// `DELETE annotation` (only the author's own; 412 otherwise).
