@@ -236,9 +236,13 @@ typedef struct apst_progress {
 
 /**
  * Receives transfer progress, on the thread that called the transfer function, at most
- * about every 100 ms and once more at the end of a successful transfer. `p` is valid only
- * during the call. Return 0 to go on, non-zero to cancel the transfer (the function then
- * returns `APST_CANCELLED`; a cancelled download leaves no file). Calling a blocking library
+ * about every 100 ms, and once more at 100 % just before the transfer commits (before the
+ * last bytes of an upload are sent, before a download is moved into place). `p` is valid
+ * only during the call. Return 0 to go on, non-zero to cancel the transfer (the function then
+ * returns `APST_CANCELLED`), the final call included: a cancelled upload created nothing, a
+ * cancelled download leaves no file (an existing target is untouched). For
+ * `apst_asset_upload_many` the final call comes when every file is done and cannot cancel.
+ * To cancel while no bytes move (a stalled server), use `apst_client_with_cancel_token`. Calling a blocking library
  * function from inside the callback returns `APST_INVALID_INPUT` at once (no deadlock).
  * A C++ callback must not let exceptions escape.
  */
@@ -742,7 +746,7 @@ enum apst_result apst_asset_delete(const struct apst_client *client,
 /**
  * Uploads a file as a new asset of a project (`POST asset/upload`), streaming it from disk.
  * `task_uid` (an UploadAssets or UploadChangedAsset task) and `file_name` (the asset's
- * name, by default the file's base name; at most 255 bytes) may be NULL. `progress` may be
+ * name, by default the file's base name, at most 255 bytes) may be NULL. `progress` may be
  * NULL; it is called on the
  * calling thread, at most about every 100 ms and at the end; returning non-zero cancels
  * the upload (`APST_CANCELLED`). `progress_userdata` is passed through and may be NULL.

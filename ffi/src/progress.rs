@@ -21,9 +21,13 @@ pub struct apst_progress {
 }
 
 /// Receives transfer progress, on the thread that called the transfer function, at most
-/// about every 100 ms and once more at the end of a successful transfer. `p` is valid only
-/// during the call. Return 0 to go on, non-zero to cancel the transfer (the function then
-/// returns `APST_CANCELLED`; a cancelled download leaves no file). Calling a blocking library
+/// about every 100 ms, and once more at 100 % just before the transfer commits (before the
+/// last bytes of an upload are sent, before a download is moved into place). `p` is valid
+/// only during the call. Return 0 to go on, non-zero to cancel the transfer (the function then
+/// returns `APST_CANCELLED`), the final call included: a cancelled upload created nothing, a
+/// cancelled download leaves no file (an existing target is untouched). For
+/// `apst_asset_upload_many` the final call comes when every file is done and cannot cancel.
+/// To cancel while no bytes move (a stalled server), use `apst_client_with_cancel_token`. Calling a blocking library
 /// function from inside the callback returns `APST_INVALID_INPUT` at once (no deadlock).
 /// A C++ callback must not let exceptions escape.
 pub type apst_progress_callback =
