@@ -46,6 +46,6 @@ pub(crate) fn core_error(e: apst_core::Error) -> FfiError {
         trace_id: e.trace_id().map(str::to_owned),
         fields_json: fields,
         applied: e.applied(),
-        created_uid: e.created_uid().map(str::to_owned),
+        created_uid: e.created_uid().map(Box::from),
     }
 }

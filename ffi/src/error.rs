@@ -143,7 +143,8 @@ pub(crate) struct FfiError {
     pub trace_id: Option<String>,
     pub fields_json: Option<String>,
     pub applied: bool,
-    pub created_uid: Option<String>,
+    /// A `Box<str>` (not a `String`) keeps `FfiError` under clippy's large-error limit.
+    pub created_uid: Option<Box<str>>,
 }
 
 impl FfiError {
@@ -181,7 +182,7 @@ impl FfiError {
             trace_id: self.trace_id.map(to_cstring),
             fields_json: to_cstring(self.fields_json.unwrap_or_else(|| "{}".to_owned())),
             applied: self.applied,
-            created_uid: self.created_uid.map(to_cstring),
+            created_uid: self.created_uid.map(|u| to_cstring(u.into())),
         }
     }
 }

@@ -69,7 +69,7 @@ int main(void) {
     REQUIRE_OK(apst_user_logged_in_uid(client, &me, &err));
     REQUIRE_OK(apst_project_create_named(client, "last progress call", me, &project, &err));
     write_file("lp-small.txt", 100, 's');
-    write_file("lp-big.bin", 3 * 1024 * 1024, 'b');
+    write_file("lp-big.bin", 1024 * 1024, 'b');
 
     /* Uploads: cancelled at the only (final) call, and at the final call of a bigger file. */
     {
