@@ -132,6 +132,42 @@ int main(void) {
     clear_faults();
     apst_cancel_token_reset(token);
 
+    /* A retry backing off (every attempt answered 503, 2 s between attempts), cancelled from
+     * another thread: APST_CANCELLED within the budget, not after the retries. */
+    {
+        apst_client *slow = NULL;
+        apst_client *slow_c = NULL;
+        apst_client_builder *b = apst_client_builder_new();
+        pthread_t th;
+        canceller c = {token, 300, 0.0};
+        double t1;
+        apst_result r;
+        REQUIRE_OK(apst_client_builder_set_base_url(b, apst_test_url(), &err));
+        REQUIRE_OK(apst_client_builder_set_credentials(
+            b, apst_test_env("APPROVALSTUDIO_USERNAME", "admin@example.com"),
+            apst_test_env("APPROVALSTUDIO_PASSWORD", "admin-password"), &err));
+        REQUIRE_OK(apst_client_builder_set_backoff_ms(b, 2000, 2000, &err));
+        REQUIRE_OK(apst_client_builder_set_max_attempts(b, 4, &err));
+        REQUIRE_OK(apst_client_builder_build(b, &slow, &err));
+        REQUIRE_OK(apst_client_login(slow, &err));
+        REQUIRE_OK(apst_client_with_cancel_token(slow, token, &slow_c, &err));
+        add_fault("{\"path\":\"/api/v1/user/loggedin\",\"action\":\"status\",\"status\":503}");
+        err = NULL;
+        CHECK(pthread_create(&th, NULL, cancel_later, &c) == 0);
+        r = apst_user_logged_in(slow_c, &json, &err);
+        t1 = now_ms();
+        pthread_join(th, NULL);
+        printf("retry backoff: returned %.0f ms after the cancel\n", t1 - c.cancelled_at);
+        CHECK(r == APST_CANCELLED);
+        CHECK(t1 - c.cancelled_at < CANCEL_BUDGET_MS);
+        apst_error_free(err);
+        err = NULL;
+        clear_faults();
+        apst_cancel_token_reset(token);
+        apst_client_free(slow_c);
+        apst_client_free(slow);
+    }
+
     /* A download stalled by the server, cancelled from another thread: APST_CANCELLED and no
      * file (neither the target nor a temporary file beside it). */
     {
