@@ -228,8 +228,8 @@ pub async fn upload_url(State(app): State<App>, req: Request) -> ApiResult {
     let project = f.req_str("ProjectUID");
     let url = f.req_str("URL");
     let name = f.opt_str("FileName");
-    let short = name.as_deref().map(crate::files::base_name);
-    f.max_len("FileName", short.as_deref(), crate::files::MAX_FILE_NAME);
+    // The parameter as given (the spec's maxLength), before its reduction to a base name.
+    f.max_len("FileName", name.as_deref(), crate::files::MAX_FILE_NAME);
     let task = f.opt_str("TaskUID").filter(|t| !t.trim().is_empty());
     f.finish()?;
     let url = check_source_url(&url)?;

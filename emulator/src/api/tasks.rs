@@ -504,9 +504,10 @@ pub async fn complete(State(app): State<App>, headers: HeaderMap, body: Body) ->
             Some(
                 s @ (TaskStatus::Approved | TaskStatus::Rejected | TaskStatus::ApprovedWithChanges),
             ) => s,
+            // Which statuses apply depends on the stored task's type: a check against stored
+            // data, so 412 (the documentation keeps 400 for the request's own form).
             _ => {
-                return Err(ApiError::field(
-                    "status",
+                return Err(ApiError::precondition(
                     "'status' must be Approved, Rejected or ApprovedWithChanges for review tasks.",
                 ))
             }
@@ -515,14 +516,11 @@ pub async fn complete(State(app): State<App>, headers: HeaderMap, body: Body) ->
         match status {
             None | Some(TaskStatus::Closed) => TaskStatus::Closed,
             Some(s) => {
-                return Err(ApiError::field(
-                    "status",
-                    format!(
-                        "'status' {} is not valid for {} tasks (omit it).",
-                        s.as_str(),
-                        kind.as_str()
-                    ),
-                ))
+                return Err(ApiError::precondition(format!(
+                    "'status' {} is not valid for {} tasks (omit it).",
+                    s.as_str(),
+                    kind.as_str()
+                )))
             }
         }
     };
