@@ -4,10 +4,11 @@
 # admin, and must report 0 failures.
 #
 # Fixtures: random UIDs only ever reach the "not found" branches, so before the run this script
-# creates real resources with curl (four projects, one of them Completed; processed assets; a
+# creates real resources with curl (five projects, two of them Completed; processed assets; a
 # reference file and a URL; upload, review and external-review tasks; annotations, one written
 # by another user, and a comment; metadata; webhooks) and binds them to the UID parameters and
-# body fields (schemathesis dictionaries, probability 0.7-0.9: the rest stays random).
+# body fields (schemathesis dictionaries, probability 0.7-0.9: the rest stays random; 1.0 for
+# the destructive operations, see below).
 # Operations thus reach their 200 branches and their state rules (406/410/412) too, and the
 # response schemas are checked on real records. What a deleting operation may destroy is a
 # separate "doomed" fixture, so the others survive the run. Source URLs of upload_url and
@@ -17,29 +18,43 @@
 # Pass 2 sets a quota of 1 call per hour, spends it, and runs every operation again (2 cases
 # each): all 44 must answer the documented 429 (plain text, Retry-After and X-Rate-Limit-*).
 #
-# Checks, and why:
+# Phases: examples, coverage and fuzzing in one run, then the stateful phase on its own: it
+# follows the spec's OpenAPI links (every create operation links to the operations that read,
+# change or delete what it created; 20-spec.sh checks them), and its test-case count, scenario
+# count and links covered are printed ("stateful phase: N test cases ...").
+#
+# Checks, and why (all of schemathesis' built-in checks run; configured in schemathesis.toml):
 #   not_a_server_error, status_code_conformance, content_type_conformance,
 #   response_headers_conformance, response_schema_conformance: the contract itself, for
 #     positive and negative (schema-violating) inputs alike.
+#   positive_data_acceptance: a schema-valid request must not get a 400 (nor a 5xx). Its
+#     expected statuses add 406/410/412 to schemathesis' 2xx/401/403/404/429: a valid request
+#     against a stateful service legitimately meets the state rules (read-only project, closed
+#     task, an owner's rule), and those are answers about the state, not about the request.
+#   negative_data_rejection: a schema-violating request must be refused (400, or a state rule
+#     met first: 404/406/410/412); never a 2xx or 5xx. Left out for the four multipart uploads
+#     only (asset/upload, asset/upload_url, refdoc/upload, refdoc/upload_url): the one
+#     violation their form can carry is an extra part, and the service's form binder ignores
+#     unknown parts (so does the emulator; the contract admits none, additionalProperties:
+#     false, because a part named with control characters breaks the multipart body). Their
+#     query parameters' violations still run under every other check.
+#   use_after_free, ensure_resource_availability: in the stateful phase, a deleted resource
+#     must be gone (404) and a created one readable.
 #   ignored_auth: every operation but login must answer 401 without a valid token.
 #   unsupported_method, allow_header_conformance: undeclared methods get 405 with `Allow`.
 #   missing_required_header: (no header parameter is declared; kept for completeness).
-# Not run (try them with APST_ST_CHECKS=...):
-#   positive_data_acceptance: a schema-valid request against a stateful service legitimately
-#     gets 404/406/410/412 (unknown UID, wrong state, an owner's rule); "valid data must be
-#     accepted" doesn't hold.
-#   negative_data_rejection: the service's model binder is lenient like ASP.NET's (numbers and
-#     booleans bound to string fields, e.g. `"folderUID": false`; "1"/"0" for booleans; null
-#     for an optional number; extra fields ignored), so "schema-invalid must be rejected" is not
-#     a property of the API. Negative cases still run under the checks above (no 500,
-#     documented statuses, documented bodies).
-#   use_after_free, ensure_resource_availability, object_level_authorization: need OpenAPI
-#     links / a second tenant, which the contract doesn't define; the stateful phase is off.
+#   object_level_authorization: runs, but finds nothing to compare: the emulator has one
+#     tenant, and the contract defines no second one.
+# Fixtures of destructive operations (state changes, deletions) are their own ("doomed"),
+# bound with probability 1.0 to those operations and to an unknown UID for their 404 branch, so
+# no shared fixture is deleted or closed mid-run; P4 is a Completed (read-only) shared fixture.
 # One worker: with two, CPython 3.11's ast.parse (hypothesis describes lambdas with it) raises a
 # spurious "SystemError: AST constructor recursion depth mismatch" from concurrent threads
 # (python/cpython#106905).
-# Knobs: APST_ST_EXAMPLES (default 25 per operation), APST_ST_SEED (default 20260101),
-# APST_ST_CHECKS (comma-separated, replaces the list), APST_SPEC (another spec file).
+# Knobs: APST_ST_EXAMPLES (default 25 per operation), APST_ST_STATEFUL_EXAMPLES (default 300
+# stateful scenarios' budget), APST_ST_PHASES (default examples,coverage,fuzzing,stateful),
+# APST_ST_SEED (default 20260101), APST_ST_CHECKS (comma-separated: only those checks),
+# APST_SPEC (another spec file), APST_ST_KEEP=1 (keep the scratch dir with reports and logs).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/env.sh
@@ -142,7 +157,7 @@ database = "none"
 # The stateful phase: scenarios that follow the spec's links (create, then read, change or
 # delete what was created).
 [phases.stateful.generation]
-max-examples = ${APST_ST_STATEFUL_EXAMPLES:-200}
+max-examples = ${APST_ST_STATEFUL_EXAMPLES:-300}
 
 # Schema-valid requests may meet the service's state rules (unknown or deleted UIDs, read-only
 # projects, closed tasks, an owner's rule): 404/406/410/412 are acceptance of the request's
