@@ -124,7 +124,8 @@ impl ClientBuilder {
         self
     }
     /// How long a token obtained by login stays valid (`keepAliveTime`, rounded up to
-    /// minutes; the service's default is 600 minutes).
+    /// minutes; the service's default is 600 minutes; at most 2147483647 minutes, the
+    /// service's int32, else `build` fails with `InvalidInput` on `keep_alive`).
     pub fn keep_alive(mut self, d: Duration) -> Self {
         self.keep_alive = Some(d);
         self
@@ -207,6 +208,19 @@ impl ClientBuilder {
                 ))
             }
         };
+        if let Some(k) = self.keep_alive {
+            // Sent as `keepAliveTime` in whole minutes, an int32 on the service.
+            let minutes = k.as_secs().div_ceil(60);
+            if minutes > crate::validate::MAX_INT32 {
+                return Err(Error::invalid_input(
+                    "keep_alive",
+                    format!(
+                        "must be at most {} minutes (the service's int32 keepAliveTime; got {minutes})",
+                        crate::validate::MAX_INT32
+                    ),
+                ));
+            }
+        }
         let cfg = Config {
             base_url: base,
             credentials,
@@ -302,5 +316,28 @@ impl Client {
     /// Review links (client-side, stored as project metadata).
     pub fn review_links(&self) -> ReviewLinks<'_> {
         ReviewLinks { client: self }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+
+    #[test]
+    fn keep_alive_is_an_int32_of_minutes() {
+        let ok = Client::builder()
+            .base_url("http://127.0.0.1:1")
+            .keep_alive(Duration::from_secs(i32::MAX as u64 * 60))
+            .build();
+        assert!(ok.is_ok());
+        let e = Client::builder()
+            .base_url("http://127.0.0.1:1")
+            .keep_alive(Duration::from_secs(i32::MAX as u64 * 60 + 1))
+            .build()
+            .err()
+            .expect("beyond int32 minutes");
+        assert_eq!(e.kind(), ErrorKind::InvalidInput);
+        assert!(e.fields().contains_key("keep_alive"));
     }
 }
