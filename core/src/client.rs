@@ -124,8 +124,7 @@ impl ClientBuilder {
         self
     }
     /// How long a token obtained by login stays valid (`keepAliveTime`, rounded up to
-    /// minutes; the service's default is 600 minutes; at most 2147483647 minutes, the
-    /// service's int32, else `build` fails with `InvalidInput` on `keep_alive`).
+    /// minutes; the service's default is 600 minutes).
     pub fn keep_alive(mut self, d: Duration) -> Self {
         self.keep_alive = Some(d);
         self
@@ -198,6 +197,7 @@ impl ClientBuilder {
                 if u.trim().is_empty() {
                     return Err(Error::invalid_input("username", "must not be empty"));
                 }
+                crate::validate::no_control("username", &u)?;
                 Some((u, p))
             }
             (None, None) => None,
@@ -208,18 +208,25 @@ impl ClientBuilder {
                 ))
             }
         };
+        use crate::validate::duration;
+        if let Some(t) = &self.token {
+            crate::validate::token("token", secrecy::ExposeSecret::expose_secret(t))?;
+        }
+        crate::validate::no_control("user_agent", &self.user_agent)?;
         if let Some(k) = self.keep_alive {
-            // Sent as `keepAliveTime` in whole minutes, an int32 on the service.
-            let minutes = k.as_secs().div_ceil(60);
-            if minutes > crate::validate::MAX_INT32 {
-                return Err(Error::invalid_input(
-                    "keep_alive",
-                    format!(
-                        "must be at most {} minutes (the service's int32 keepAliveTime; got {minutes})",
-                        crate::validate::MAX_INT32
-                    ),
-                ));
-            }
+            duration("keep_alive", k)?;
+        }
+        duration("connect_timeout", self.connect_timeout)?;
+        duration("read_timeout", self.read_timeout)?;
+        duration("backoff_base", self.backoff_base)?;
+        duration("backoff_cap", self.backoff_cap)?;
+        duration("retry_deadline", self.retry_deadline)?;
+        duration("max_rate_limit_wait", self.max_rate_limit_wait)?;
+        if self.max_attempts > 100 {
+            return Err(Error::invalid_input(
+                "max_attempts",
+                format!("must be 1 to 100, got {}", self.max_attempts),
+            ));
         }
         let cfg = Config {
             base_url: base,
@@ -316,28 +323,5 @@ impl Client {
     /// Review links (client-side, stored as project metadata).
     pub fn review_links(&self) -> ReviewLinks<'_> {
         ReviewLinks { client: self }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::ErrorKind;
-
-    #[test]
-    fn keep_alive_is_an_int32_of_minutes() {
-        let ok = Client::builder()
-            .base_url("http://127.0.0.1:1")
-            .keep_alive(Duration::from_secs(i32::MAX as u64 * 60))
-            .build();
-        assert!(ok.is_ok());
-        let e = Client::builder()
-            .base_url("http://127.0.0.1:1")
-            .keep_alive(Duration::from_secs(i32::MAX as u64 * 60 + 1))
-            .build()
-            .err()
-            .expect("beyond int32 minutes");
-        assert_eq!(e.kind(), ErrorKind::InvalidInput);
-        assert!(e.fields().contains_key("keep_alive"));
     }
 }

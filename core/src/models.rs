@@ -786,6 +786,28 @@ pub(crate) fn decode<T: FromValue>(v: Value, what: &str) -> crate::Result<T> {
         .map_err(|e| crate::Error::decode(format!("could not read {what} from the response: {e}")))
 }
 
+/// [`decode`] of what a create answered: the create was applied, so a failure says so
+/// (with the new resource's UID when the answer has it under `uid_key`).
+pub(crate) fn decode_created<T: FromValue>(
+    v: Value,
+    what: &str,
+    op: &str,
+    uid_key: &str,
+) -> crate::Result<T> {
+    let uid = uid_from(&v, &[uid_key], uid_key).ok();
+    decode(v, what).map_err(|e| e.after_applied(op, uid.as_deref()))
+}
+
+/// [`uid_from`] of what a create answered (a failure says the create was applied).
+pub(crate) fn created_uid_from(
+    v: &Value,
+    names: &[&str],
+    what: &str,
+    op: &str,
+) -> crate::Result<String> {
+    uid_from(v, names, what).map_err(|e| e.after_applied(op, None))
+}
+
 /// Extracts a UID field from a result that is either an object (`{"assetUID": ..}`) or a
 /// plain string.
 pub(crate) fn uid_from(v: &Value, names: &[&str], what: &str) -> crate::Result<String> {
@@ -806,6 +828,32 @@ pub(crate) fn uid_from(v: &Value, names: &[&str], what: &str) -> crate::Result<S
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn an_unreadable_create_answer_is_an_applied_error_with_the_uid() {
+        // The create was answered 200, but the record can't be read: never a plain Decode
+        // error, which a caller would retry into a duplicate.
+        let e = decode_created::<Task>(
+            json!(["not", "a task"]),
+            "the task",
+            "tasks.review_asset",
+            "taskUID",
+        )
+        .unwrap_err();
+        assert!(e.applied(), "{e}");
+        assert!(!e.is_retryable());
+        assert!(
+            e.message().starts_with("tasks.review_asset was applied"),
+            "{e}"
+        );
+        let e =
+            created_uid_from(&json!({}), &["assetUID"], "assetUID", "assets.upload").unwrap_err();
+        assert!(e.applied());
+        assert_eq!(e.created_uid(), None);
+        let t: Task =
+            decode_created(json!({"taskUID": "ABC"}), "the task", "op", "taskUID").unwrap();
+        assert_eq!(t.task_uid, "ABC");
+    }
 
     #[test]
     fn case_insensitive_unknown_ignored_raw_kept() {
