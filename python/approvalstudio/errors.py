@@ -15,6 +15,7 @@ Hierarchy::
     │   └── RequestTimeoutError (+ TimeoutError)
     ├── AmbiguousRequestError                              a POST may or may not have applied
     ├── InvalidInputError (+ ValueError)                   rejected before anything was sent
+    │   └── ArgumentTypeError (+ TypeError)                an argument of the wrong type
     ├── DecodeError                                        the answer could not be understood
     ├── LocalFileError (+ OSError)                         a local file could not be read/written
     ├── CancelledError                                     the operation was cancelled
@@ -42,6 +43,7 @@ __all__ = [
     "RequestTimeoutError",
     "AmbiguousRequestError",
     "InvalidInputError",
+    "ArgumentTypeError",
     "DecodeError",
     "LocalFileError",
     "CancelledError",
@@ -191,8 +193,18 @@ class AmbiguousRequestError(ApprovalStudioError):
 
 
 class InvalidInputError(ApprovalStudioError, ValueError):
-    """An argument breaks a documented limit (length, count, UID shape, mandatory field);
-    nothing was sent. The message names the argument."""
+    """An argument is not allowed: a wrong type (:class:`ArgumentTypeError`), a value out of
+    range, a documented limit broken (length, count, UID shape, mandatory field), text that
+    is not encodable as UTF-8, a control character in a URL or token; nothing was sent. The
+    message starts with the argument's name (``"timeout: must be ..."``) and ``fields`` maps
+    that name to what is allowed."""
+
+
+class ArgumentTypeError(InvalidInputError, TypeError):
+    """An argument has the wrong type (``None`` where a value is required, a ``dict`` or a
+    ``set`` where a list is expected, ...); nothing was sent. Both an
+    :class:`InvalidInputError` and a ``TypeError``; the message names the argument and the
+    expected type."""
 
 
 class DecodeError(ApprovalStudioError):

@@ -81,6 +81,7 @@ fn deliver(py: Python<'_>, cb: &Py<PyAny>, p: Progress, path: Option<PathBuf>) -
 /// logging.
 pub fn run(
     py: Python<'_>,
+    op: &str,
     client: &BlockingClient,
     job: Job,
     progress: Option<Bound<'_, PyAny>>,
@@ -130,5 +131,5 @@ pub fn run(
     if let Some(e) = pending.into_inner() {
         return Err(e);
     }
-    result.map_err(|e| errors::to_pyerr(py, &e))
+    result.map_err(|e| errors::to_pyerr(py, &e, Some(op)))
 }
