@@ -245,11 +245,24 @@ where
     let fut = f(client.clone(), sink);
     // If this thread leaves early (a hook panicked), the operation is cancelled, not orphaned.
     let _cancel_on_exit = cancel.clone().drop_guard();
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<T>>(1);
+    let (tx, rx) = std::sync::mpsc::channel::<Msg<T>>();
+    // With a progress hook, a transfer asks this thread about its final progress call before
+    // it commits, so a cancel there leaves nothing behind (see `transfer::ConfirmFn`).
+    let confirm: Option<crate::transfer::ConfirmFn> = hooks.progress.map(|_| {
+        let tx = tx.clone();
+        Arc::new(move |p: Progress| {
+            let (otx, orx) = tokio::sync::oneshot::channel();
+            let sent = tx.send(Msg::Confirm(p, otx)).is_ok();
+            Box::pin(async move { sent && orx.await.unwrap_or(false) })
+                as futures_util::future::BoxFuture<'static, bool>
+        }) as crate::transfer::ConfirmFn
+    });
     let c2 = cancel.clone();
     rt.spawn(async move {
-        let r = crate::transfer::cancellable(Some(&c2), fut).await;
-        let _ = tx.send(r);
+        let r = crate::transfer::CONFIRM
+            .scope(confirm, crate::transfer::cancellable(Some(&c2), fut))
+            .await;
+        let _ = tx.send(Msg::Done(r));
     });
     let mut delivered: Option<Progress> = None;
     let mut last_delivery: Option<Instant> = None;
@@ -260,11 +273,11 @@ where
         )
     };
     loop {
-        let r = if hooks.is_empty() {
+        let msg = if hooks.is_empty() {
             rx.recv().map_err(|_| lost())
         } else {
             match rx.recv_timeout(hooks.poll_interval) {
-                Ok(r) => Ok(r),
+                Ok(m) => Ok(m),
                 Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(lost()),
                 Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
                     if cancel.is_cancelled() {
@@ -295,14 +308,31 @@ where
                 }
             }
         };
-        let r = r?;
+        let r = match msg? {
+            Msg::Confirm(p, answer) => {
+                // The transfer's final progress call, before it commits: its answer counts.
+                let go = match hooks.progress {
+                    Some(hook) if !cancel.is_cancelled() => {
+                        let _g = HookGuard::enter();
+                        delivered = Some(p);
+                        last_delivery = Some(Instant::now());
+                        hook(p) == Flow::Continue
+                    }
+                    _ => !cancel.is_cancelled(),
+                };
+                let _ = answer.send(go);
+                continue;
+            }
+            Msg::Done(r) => r,
+        };
         if r.is_ok() {
             if let Some(p) = hooks.progress {
                 let cur = *latest.lock();
                 if let Some(cur) = cur {
                     if delivered != Some(cur) {
                         let _g = HookGuard::enter();
-                        // The final (100 %) call; the operation is done, so its answer is moot.
+                        // A final call of an operation without a commit point (a batch): the
+                        // operation is done, so its answer is moot.
                         let _ = p(cur);
                     }
                 }
@@ -310,6 +340,14 @@ where
         }
         return r;
     }
+}
+
+/// What the runtime sends the calling thread of a blocking call.
+enum Msg<T> {
+    /// The operation's result.
+    Done(Result<T>),
+    /// A transfer asks about its final progress call (see `transfer::ConfirmFn`).
+    Confirm(Progress, tokio::sync::oneshot::Sender<bool>),
 }
 
 fn chain(a: Option<ProgressFn>, b: Option<ProgressFn>) -> Option<ProgressFn> {

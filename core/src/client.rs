@@ -197,6 +197,7 @@ impl ClientBuilder {
                 if u.trim().is_empty() {
                     return Err(Error::invalid_input("username", "must not be empty"));
                 }
+                crate::validate::no_control("username", &u)?;
                 Some((u, p))
             }
             (None, None) => None,
@@ -207,6 +208,26 @@ impl ClientBuilder {
                 ))
             }
         };
+        use crate::validate::duration;
+        if let Some(t) = &self.token {
+            crate::validate::token("token", secrecy::ExposeSecret::expose_secret(t))?;
+        }
+        crate::validate::no_control("user_agent", &self.user_agent)?;
+        if let Some(k) = self.keep_alive {
+            duration("keep_alive", k)?;
+        }
+        duration("connect_timeout", self.connect_timeout)?;
+        duration("read_timeout", self.read_timeout)?;
+        duration("backoff_base", self.backoff_base)?;
+        duration("backoff_cap", self.backoff_cap)?;
+        duration("retry_deadline", self.retry_deadline)?;
+        duration("max_rate_limit_wait", self.max_rate_limit_wait)?;
+        if self.max_attempts > 100 {
+            return Err(Error::invalid_input(
+                "max_attempts",
+                format!("must be 1 to 100, got {}", self.max_attempts),
+            ));
+        }
         let cfg = Config {
             base_url: base,
             credentials,

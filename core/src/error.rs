@@ -121,6 +121,8 @@ struct Inner {
     trace_id: Option<String>,
     fields: BTreeMap<String, Vec<String>>,
     body: Option<String>,
+    applied: bool,
+    created_uid: Option<String>,
     source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
 }
 
@@ -137,6 +139,8 @@ impl Error {
                 trace_id: None,
                 fields: BTreeMap::new(),
                 body: None,
+                applied: false,
+                created_uid: None,
                 source: None,
             }),
         }
@@ -192,8 +196,43 @@ impl Error {
         self
     }
 
+    /// Adds `field` with `message` to [`Error::fields`] (names the argument at fault).
+    pub(crate) fn with_field(mut self, field: &str, message: impl Into<String>) -> Error {
+        self.inner
+            .fields
+            .entry(field.to_string())
+            .or_default()
+            .push(message.into());
+        self
+    }
+
     pub(crate) fn with_body(mut self, body: Option<String>) -> Error {
         self.inner.body = body;
+        self
+    }
+
+    /// Names `op` as the failed operation, replacing the name of a step it is built on
+    /// (`projects.get` over `projects.list`): the error names what the caller called.
+    pub(crate) fn within(mut self, op: &str) -> Error {
+        self.inner.operation = Some(op.to_string());
+        self
+    }
+
+    /// Marks an error of a step that came after the call's effect was applied (e.g. reading
+    /// back a created project failed, or a progress callback cancelled after an upload was
+    /// accepted): the message says so, [`Error::applied`] is true and [`Error::created_uid`]
+    /// names what was created.
+    pub(crate) fn after_applied(mut self, what: &str, created_uid: Option<&str>) -> Error {
+        if self.inner.applied {
+            return self;
+        }
+        let uid = created_uid.map(|u| format!(" ({u})")).unwrap_or_default();
+        self.inner.message = format!(
+            "{what}{uid} was applied on the server, but then: {}",
+            self.inner.message
+        );
+        self.inner.applied = true;
+        self.inner.created_uid = created_uid.map(str::to_string);
         self
     }
 
@@ -245,13 +284,31 @@ impl Error {
         self.inner.body.as_deref()
     }
 
+    /// True when the call's effect is known to have been applied although the call returned
+    /// this error (a later step failed, or the caller cancelled after the server accepted the
+    /// request). Do not repeat the call: see [`Error::created_uid`]. (An effect that *may*
+    /// have been applied is [`ErrorKind::Ambiguous`] instead.)
+    pub fn applied(&self) -> bool {
+        self.inner.applied
+    }
+
+    /// With [`Error::applied`]: the UID of the resource the call created (the asset of an
+    /// upload cancelled after it was accepted, a project whose read-back failed).
+    pub fn created_uid(&self) -> Option<&str> {
+        self.inner.created_uid.as_deref()
+    }
+
     /// True when retrying the same call later may succeed (rate limit, server, transport,
     /// timeout).
     pub fn is_retryable(&self) -> bool {
-        matches!(
-            self.kind(),
-            ErrorKind::RateLimited | ErrorKind::Server | ErrorKind::Transport | ErrorKind::Timeout
-        )
+        !self.inner.applied
+            && matches!(
+                self.kind(),
+                ErrorKind::RateLimited
+                    | ErrorKind::Server
+                    | ErrorKind::Transport
+                    | ErrorKind::Timeout
+            )
     }
 }
 
@@ -274,6 +331,12 @@ impl fmt::Debug for Error {
         }
         if !self.inner.fields.is_empty() {
             d.field("fields", &self.inner.fields);
+        }
+        if self.inner.applied {
+            d.field("applied", &true);
+        }
+        if let Some(u) = &self.inner.created_uid {
+            d.field("created_uid", u);
         }
         d.finish()
     }

@@ -786,6 +786,30 @@ pub(crate) fn decode<T: FromValue>(v: Value, what: &str) -> crate::Result<T> {
         .map_err(|e| crate::Error::decode(format!("could not read {what} from the response: {e}")))
 }
 
+/// [`decode`] of what a create answered: the create was applied, so a failure says so.
+pub(crate) fn decode_created<T: FromValue>(v: Value, what: &str, op: &str) -> crate::Result<T> {
+    let uid = uid_in(&v).map(str::to_string);
+    decode(v, what).map_err(|e| e.after_applied(op, uid.as_deref()))
+}
+
+/// [`uid_from`] of what a create answered (a failure says the create was applied).
+pub(crate) fn created_uid_from(
+    v: &Value,
+    names: &[&str],
+    what: &str,
+    op: &str,
+) -> crate::Result<String> {
+    uid_from(v, names, what).map_err(|e| e.after_applied(op, None))
+}
+
+/// The first `...UID` string field of an object, for error messages.
+fn uid_in(v: &Value) -> Option<&str> {
+    v.as_object()?
+        .iter()
+        .find(|(k, v)| k.ends_with("UID") && v.is_string())
+        .and_then(|(_, v)| v.as_str())
+}
+
 /// Extracts a UID field from a result that is either an object (`{"assetUID": ..}`) or a
 /// plain string.
 pub(crate) fn uid_from(v: &Value, names: &[&str], what: &str) -> crate::Result<String> {

@@ -243,7 +243,24 @@ impl<'a> ReviewLinks<'a> {
             recipients: Vec::new(),
             created: Utc::now(),
         };
-        self.save(&link).await?;
+        // A logical create on an idempotent metadata write: retried where safe (same id, so
+        // never two links), and an unknown outcome is `Ambiguous`, naming the link's id.
+        self.save(&link).await.map_err(|e| {
+            let e = e.within("review_links.create");
+            if e.kind() == ErrorKind::Ambiguous {
+                Error::new(
+                    ErrorKind::Ambiguous,
+                    format!(
+                        "review_links.create: the outcome is unknown, review link {} may have been created; check with review_links.list before creating it again ({})",
+                        link.id,
+                        e.message()
+                    ),
+                )
+                .within("review_links.create")
+            } else {
+                e
+            }
+        })?;
         Ok(link)
     }
 
@@ -252,7 +269,12 @@ impl<'a> ReviewLinks<'a> {
         v::uid("projectUID", project_uid)?;
         v::uid("link_id", link_id)?;
         let key = format!("{META_PREFIX}{link_id}");
-        let meta = self.client.projects().meta(project_uid).await?;
+        let meta = self
+            .client
+            .projects()
+            .meta(project_uid)
+            .await
+            .map_err(|e| e.within("review_links.get"))?;
         let entry = meta.into_iter().find(|m| m.key == key).ok_or_else(|| {
             Error::new(
                 ErrorKind::NotFound,
@@ -266,7 +288,12 @@ impl<'a> ReviewLinks<'a> {
     /// All links of a project (unreadable entries are skipped).
     pub async fn list(&self, project_uid: &str) -> Result<Vec<ReviewLink>> {
         v::uid("projectUID", project_uid)?;
-        let meta = self.client.projects().meta(project_uid).await?;
+        let meta = self
+            .client
+            .projects()
+            .meta(project_uid)
+            .await
+            .map_err(|e| e.within("review_links.list"))?;
         let mut links: Vec<ReviewLink> = meta
             .into_iter()
             .filter(|m| m.key.starts_with(META_PREFIX))
@@ -285,13 +312,18 @@ impl<'a> ReviewLinks<'a> {
     ) -> Result<ReviewLink> {
         let add: Vec<String> = asset_uids.into_iter().map(Into::into).collect();
         v::uids("assetUIDs", &add, 1, usize::MAX)?;
-        let mut link = self.get(project_uid, link_id).await?;
+        let mut link = self
+            .get(project_uid, link_id)
+            .await
+            .map_err(|e| e.within("review_links.add_assets"))?;
         for a in add {
             if !link.asset_uids.contains(&a) {
                 link.asset_uids.push(a);
             }
         }
-        self.save(&link).await?;
+        self.save(&link)
+            .await
+            .map_err(|e| e.within("review_links.add_assets"))?;
         Ok(link)
     }
 
@@ -303,12 +335,24 @@ impl<'a> ReviewLinks<'a> {
             .projects()
             .delete_meta(project_uid, &format!("{META_PREFIX}{link_id}"))
             .await
+            .map_err(|e| e.within("review_links.delete"))
     }
 
     /// Sends the link: one external review task per recipient; returns each recipient with
     /// their `short_url`. Recipients sent before a failure are recorded before the error is
     /// returned.
     pub async fn send(
+        &self,
+        project_uid: &str,
+        link_id: &str,
+        send: ReviewLinkSend,
+    ) -> Result<Vec<ReviewLinkRecipient>> {
+        self.send_inner(project_uid, link_id, send)
+            .await
+            .map_err(|e| e.within("review_links.send"))
+    }
+
+    async fn send_inner(
         &self,
         project_uid: &str,
         link_id: &str,
@@ -364,7 +408,15 @@ impl<'a> ReviewLinks<'a> {
         }
         if !out.is_empty() {
             link.recipients.extend(out.iter().cloned());
-            self.save(&link).await?;
+            let sent: Vec<&str> = out.iter().map(|r| r.email.as_str()).collect();
+            let what = format!("sending to {}", sent.join(", "));
+            self.save(&link)
+                .await
+                .map_err(|e| e.after_applied(&what, None))?;
+            if let Some(e) = failure {
+                // The recipients before the failing one got their tasks: say so.
+                return Err(e.after_applied(&what, None));
+            }
         }
         match failure {
             Some(e) => Err(e),

@@ -55,6 +55,84 @@ impl Progress {
 /// A progress callback (called on a runtime thread, throttled).
 pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync + 'static>;
 
+/// Asks the caller about the final progress call of a transfer *before* it commits (the
+/// last bytes of an upload are sent, a download is renamed into place); `false` cancels, so
+/// a cancel at the last callback leaves nothing behind. Set by [`crate::blocking`] for calls
+/// with a progress hook, whose answer comes from the calling thread.
+pub(crate) type ConfirmFn =
+    Arc<dyn Fn(Progress) -> futures_util::future::BoxFuture<'static, bool> + Send + Sync + 'static>;
+
+tokio::task_local! {
+    /// The [`ConfirmFn`] of the running blocking call, if any.
+    pub(crate) static CONFIRM: Option<ConfirmFn>;
+}
+
+/// The confirm gate of the running call (none outside a hooked blocking call).
+fn confirm_gate() -> Option<ConfirmFn> {
+    CONFIRM.try_with(|c| c.clone()).ok().flatten()
+}
+
+/// What the body stream of an upload saw (shared by every attempt's stream).
+#[derive(Default)]
+struct BodyFlags {
+    /// The final progress call cancelled: the body was cut short on purpose.
+    cancelled: std::sync::atomic::AtomicBool,
+    /// Reading the local file failed (the message).
+    read_error: parking_lot::Mutex<Option<String>>,
+}
+
+/// Passes an upload's chunks through: reports progress, records a read error, and asks the
+/// confirm gate before the last chunk goes out.
+#[derive(Clone)]
+struct BodyGate {
+    reporter: Reporter,
+    confirm: Option<ConfirmFn>,
+    flags: Arc<BodyFlags>,
+    size: u64,
+    sent: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl BodyGate {
+    fn pass(
+        &self,
+        chunk: std::io::Result<Bytes>,
+    ) -> futures_util::future::BoxFuture<'static, std::io::Result<Bytes>> {
+        use futures_util::FutureExt;
+        use std::sync::atomic::Ordering;
+        let c = match chunk {
+            Ok(c) => c,
+            Err(e) => {
+                *self.flags.read_error.lock() = Some(e.to_string());
+                return futures_util::future::ready(Err(e)).boxed();
+            }
+        };
+        let sent = self.sent.fetch_add(c.len() as u64, Ordering::Relaxed) + c.len() as u64;
+        let p = Progress {
+            bytes: sent,
+            total: Some(self.size),
+        };
+        match &self.confirm {
+            Some(confirm) if sent >= self.size => {
+                let ask = confirm(p);
+                let flags = self.flags.clone();
+                async move {
+                    if ask.await {
+                        Ok(c)
+                    } else {
+                        flags.cancelled.store(true, Ordering::Relaxed);
+                        Err(std::io::Error::other("cancelled by the progress callback"))
+                    }
+                }
+                .boxed()
+            }
+            _ => {
+                self.reporter.report(p);
+                futures_util::future::ready(Ok(c)).boxed()
+            }
+        }
+    }
+}
+
 /// Throttles progress calls and always makes the final one.
 #[derive(Clone)]
 pub(crate) struct Reporter {
@@ -419,7 +497,12 @@ pub(crate) async fn cancellable<T>(
 }
 
 /// Validates an upload and builds its multipart form factory; returns it with the size.
-fn upload_form(u: &Upload, reporter: Reporter) -> Result<(FormFactory, u64)> {
+fn upload_form(
+    u: &Upload,
+    reporter: Reporter,
+    confirm: Option<ConfirmFn>,
+    flags: Arc<BodyFlags>,
+) -> Result<(FormFactory, u64)> {
     v::uid("projectUID", &u.project_uid)?;
     if let Some(t) = &u.task_uid {
         v::uid("taskUID", t)?;
@@ -462,41 +545,29 @@ fn upload_form(u: &Upload, reporter: Reporter) -> Result<(FormFactory, u64)> {
     });
     let source = u.source.clone();
     let factory: FormFactory = Arc::new(move || {
-        let reporter = reporter.clone();
+        let gate = BodyGate {
+            reporter: reporter.clone(),
+            confirm: confirm.clone(),
+            flags: flags.clone(),
+            size,
+            sent: Arc::default(),
+        };
         let body = match &source {
             UploadSource::Path(p) => {
                 let f = std::fs::File::open(p)
                     .map_err(|e| Error::io(format!("cannot open {}", p.display()), e))?;
                 let f = tokio::fs::File::from_std(f);
-                let mut sent = 0u64;
-                let stream =
-                    tokio_util::io::ReaderStream::with_capacity(f, CHUNK_SIZE).map(move |chunk| {
-                        if let Ok(c) = &chunk {
-                            sent += c.len() as u64;
-                            reporter.report(Progress {
-                                bytes: sent,
-                                total: Some(size),
-                            });
-                        }
-                        chunk
-                    });
+                let stream = tokio_util::io::ReaderStream::with_capacity(f, CHUNK_SIZE)
+                    .then(move |chunk| gate.pass(chunk));
                 reqwest::Body::wrap_stream(stream)
             }
             UploadSource::Bytes(b) => {
                 let b = b.clone();
-                let chunks: Vec<Bytes> = (0..b.len())
+                let chunks: Vec<std::io::Result<Bytes>> = (0..b.len())
                     .step_by(CHUNK_SIZE)
-                    .map(|i| b.slice(i..(i + CHUNK_SIZE).min(b.len())))
+                    .map(|i| Ok(b.slice(i..(i + CHUNK_SIZE).min(b.len()))))
                     .collect();
-                let mut sent = 0u64;
-                let stream = futures_util::stream::iter(chunks).map(move |c| {
-                    sent += c.len() as u64;
-                    reporter.report(Progress {
-                        bytes: sent,
-                        total: Some(size),
-                    });
-                    Ok::<Bytes, std::io::Error>(c)
-                });
+                let stream = futures_util::stream::iter(chunks).then(move |c| gate.pass(c));
                 reqwest::Body::wrap_stream(stream)
             }
         };
@@ -518,13 +589,51 @@ pub(crate) async fn upload(
     uid_names: &[&str],
 ) -> Result<String> {
     let reporter = Reporter::new(u.progress.clone());
-    let (factory, size) = upload_form(&u, reporter.clone())?;
+    let confirm = confirm_gate();
+    let flags = Arc::new(BodyFlags::default());
+    let (factory, size) = upload_form(&u, reporter.clone(), confirm.clone(), flags.clone())?;
+    if size == 0 {
+        // No chunk to hold back: the final progress call is asked before sending.
+        if let Some(c) = &confirm {
+            if !c(Progress {
+                bytes: 0,
+                total: Some(0),
+            })
+            .await
+            {
+                return Err(Error::cancelled().with_operation(op));
+            }
+        }
+    }
     let call = Call::create(op, path)
         .q("ProjectUID", u.project_uid.clone())
         .q_opt("TaskUID", u.task_uid.clone())
         .multipart(factory);
-    let v = cancellable(u.cancel.as_ref(), client.inner.json(&call)).await?;
-    let uid = crate::models::uid_from(&v, uid_names, uid_names[0])?;
+    let r = cancellable(u.cancel.as_ref(), client.inner.json(&call)).await;
+    // A body cut short by us (a cancel at the final progress call, or a failed read of the
+    // file) never reached the server whole: nothing was created, whatever the transport said.
+    if flags.cancelled.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(Error::new(
+            ErrorKind::Cancelled,
+            "cancelled by the progress callback before the last bytes were sent: nothing was uploaded",
+        )
+        .with_operation(op));
+    }
+    if let Some(msg) = flags.read_error.lock().take() {
+        let what = match &u.source {
+            UploadSource::Path(p) => p.display().to_string(),
+            UploadSource::Bytes(_) => "the upload's bytes".to_string(),
+        };
+        let mut e = Error::new(
+            ErrorKind::Io,
+            format!("reading {what} failed during the upload ({msg}): nothing was uploaded"),
+        )
+        .with_operation(op);
+        e = e.with_field("path", format!("reading failed: {msg}"));
+        return Err(e);
+    }
+    let v = r?;
+    let uid = crate::models::created_uid_from(&v, uid_names, uid_names[0], op)?;
     reporter.finish(Progress {
         bytes: size,
         total: Some(size),
@@ -559,7 +668,7 @@ pub(crate) async fn upload_url(
         .q_opt("FileName", u.file_name)
         .q_opt("TaskUID", u.task_uid);
     let v = client.inner.json(&call).await?;
-    crate::models::uid_from(&v, uid_names, uid_names[0])
+    crate::models::created_uid_from(&v, uid_names, uid_names[0], op)
 }
 
 /// The file name in a `Content-Disposition` header, reduced to a base name.
@@ -752,6 +861,18 @@ async fn download_once(
         .await
         .map_err(|e| Error::io("fsync of the download failed", e))?;
     drop(file);
+    if let Some(confirm) = confirm_gate() {
+        // The final progress call may still cancel: the temporary file is removed and the
+        // target is untouched.
+        if !confirm(Progress {
+            bytes: written,
+            total: Some(written),
+        })
+        .await
+        {
+            return Err(Error::cancelled());
+        }
+    }
     tmp.persist(&target).map_err(|e| {
         Error::io(
             format!("cannot rename the download to {}", target.display()),

@@ -577,7 +577,7 @@ impl Inner {
         let (user, pass) = self.cfg.credentials.clone().ok_or_else(|| {
             Error::invalid_input(
                 "credentials",
-                "login needs a username and password (ClientBuilder::credentials)",
+                "login needs a username and password: configure credentials on the client",
             )
         })?;
         let mut body = serde_json::json!({
@@ -587,7 +587,9 @@ impl Inner {
         if let Some(k) = self.cfg.keep_alive {
             body["keepAliveTime"] = Value::from(k.as_secs().div_ceil(60));
         }
-        let mut call = Call::post_idempotent("token.login", "token/login").json(body);
+        let mut call = Call::post_idempotent("token.login", "token/login")
+            .retry(Retry::Read)
+            .json(body);
         call.auth = false;
         let started = Instant::now();
         let v = self.json(&call).await.map_err(|e| {
@@ -655,7 +657,7 @@ impl Inner {
                 Some(t) => Ok((t, gen)),
                 None => Err(Error::new(
                     ErrorKind::Unauthorized,
-                    "no token: configure credentials or a token on the ClientBuilder",
+                    "no token: configure credentials (username and password) or a token on the client",
                 )),
             };
         }
@@ -666,12 +668,31 @@ impl Inner {
     }
 
     /// Sends `call` with retries; returns the successful response (or the "already done"
-    /// response of a retried DELETE/state change).
-    pub(crate) fn send<'a>(
+    /// response of a retried DELETE/state change). The caller reads the body (downloads
+    /// stream it and retry themselves).
+    pub(crate) async fn send(&self, call: &Call) -> Result<reqwest::Response> {
+        match self.traced(call, false).await? {
+            Answer::Response(r) => Ok(r),
+            Answer::Body(..) => Err(Error::decode("internal: the response body was read")),
+        }
+    }
+
+    /// Sends `call` with retries and reads the whole body inside the retry loop, so a
+    /// response cut off mid-body is retried like any other failure after sending.
+    async fn send_read(&self, call: &Call) -> Result<(StatusCode, bytes::Bytes)> {
+        match self.traced(call, true).await? {
+            Answer::Body(status, bytes) => Ok((status, bytes)),
+            Answer::Response(_) => Err(Error::decode("internal: the response body was not read")),
+        }
+    }
+
+    /// [`Inner::send_inner`] in the operation's tracing span, errors tagged with it (boxed:
+    /// keeps the futures of the many operations small).
+    fn traced<'a>(
         &'a self,
         call: &'a Call,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<reqwest::Response>> + Send + 'a>>
-    {
+        read_body: bool,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Answer>> + Send + 'a>> {
         let span = tracing::info_span!(
             "approvalstudio.op",
             op = call.op,
@@ -679,21 +700,44 @@ impl Inner {
             path = call.path
         );
         Box::pin(async move {
-            self.send_inner(call)
+            self.send_inner(call, read_body)
                 .instrument(span)
                 .await
                 .map_err(|e| e.with_operation(call.op))
         })
     }
 
-    async fn send_inner(&self, call: &Call) -> Result<reqwest::Response> {
+    /// The retry loop. For a write (anything but [`Retry::Read`]), an error after an attempt
+    /// whose outcome is unknown (failure after sending, a cut-off body, a 5xx) is returned as
+    /// `Ambiguous`: the request may have been applied.
+    async fn send_inner(&self, call: &Call, read_body: bool) -> Result<Answer> {
+        let mut maybe_applied = false;
+        let r = self.attempts(call, read_body, &mut maybe_applied).await;
+        match r {
+            Err(e)
+                if maybe_applied
+                    && call.retry != Retry::Read
+                    && !matches!(e.kind(), ErrorKind::Ambiguous | ErrorKind::Cancelled) =>
+            {
+                let detail = e.message().to_string();
+                Err(ambiguous(call.op, &detail, Some(e)))
+            }
+            r => r,
+        }
+    }
+
+    async fn attempts(
+        &self,
+        call: &Call,
+        read_body: bool,
+        maybe_applied: &mut bool,
+    ) -> Result<Answer> {
         let cfg = &self.cfg;
         let deadline = Instant::now() + cfg.retry_deadline;
         let max_attempts = cfg.max_attempts.max(1);
         let mut attempt: u32 = 0;
         let mut rate_waits: u32 = 0;
         let mut replayed = false;
-        let mut maybe_applied = false;
         let url = match &call.url {
             Some(u) => u.clone(),
             None => self.url(call.path)?,
@@ -748,67 +792,84 @@ impl Inner {
                         return Err(ambiguous(call.op, base.message(), None));
                     }
                     if after_send {
-                        maybe_applied = true;
+                        *maybe_applied = true;
                     }
                     (transport_error(call.op, &e, after_send), true)
                 }
                 Ok(resp) => {
                     let status = resp.status();
                     aspan.record("status", status.as_u16());
-                    if status.is_success() {
-                        return Ok(resp);
-                    }
-                    if maybe_applied
-                        && ((call.retry == Retry::Delete && status == StatusCode::NOT_FOUND)
-                            || (call.retry == Retry::StateChange
-                                && (status == StatusCode::NOT_ACCEPTABLE
-                                    || status == StatusCode::GONE)))
-                    {
-                        debug!(status = status.as_u16(), "retried request already applied");
-                        return Ok(resp);
-                    }
-                    let headers = resp.headers().clone();
-                    let body = read_error_body(resp).await;
-                    let err = map_error(status, &headers, &body);
-                    match status.as_u16() {
-                        401 if call.auth && !replayed && cfg.credentials.is_some() => {
-                            replayed = true;
-                            attempt -= 1;
-                            debug!("401: re-login (single-flight) and replay");
-                            self.relogin(gen).await?;
-                            continue;
+                    let done = status.is_success()
+                        || (*maybe_applied
+                            && ((call.retry == Retry::Delete && status == StatusCode::NOT_FOUND)
+                                || (call.retry == Retry::StateChange
+                                    && (status == StatusCode::NOT_ACCEPTABLE
+                                        || status == StatusCode::GONE))));
+                    if done {
+                        if !status.is_success() {
+                            debug!(status = status.as_u16(), "retried request already applied");
                         }
-                        429 => {
-                            let wait = retry_after(&headers)
-                                .or_else(|| rate_limit_reset(&headers))
-                                .unwrap_or_else(|| {
-                                    backoff(cfg.backoff_base, cfg.backoff_cap, rate_waits + 1)
-                                });
-                            let until = Instant::now() + wait;
-                            rate_waits += 1;
-                            if wait > cfg.max_rate_limit_wait || until > deadline || rate_waits > 20
-                            {
-                                return Err(err.with_retry_after(Some(wait)));
+                        if !read_body {
+                            return Ok(Answer::Response(resp));
+                        }
+                        match resp.bytes().instrument(aspan.clone()).await {
+                            Ok(b) => return Ok(Answer::Body(status, b)),
+                            Err(e) => {
+                                // Cut off mid-body: the request was handled, the answer lost.
+                                if call.retry == Retry::Create {
+                                    let base = transport_error(call.op, &e, true);
+                                    return Err(ambiguous(call.op, base.message(), None));
+                                }
+                                *maybe_applied = true;
+                                (transport_error(call.op, &e, true), true)
                             }
-                            warn!(
-                                wait_ms = wait.as_millis() as u64,
-                                "429: closing the rate gate and waiting"
-                            );
-                            self.gate.close(until);
-                            attempt -= 1;
-                            continue;
                         }
-                        500..=599 => {
-                            if call.retry == Retry::Create {
-                                let msg = err.message().to_string();
-                                return Err(ambiguous(call.op, &msg, Some(err)));
+                    } else {
+                        let headers = resp.headers().clone();
+                        let body = read_error_body(resp).await;
+                        let err = map_error(status, &headers, &body);
+                        match status.as_u16() {
+                            401 if call.auth && !replayed && cfg.credentials.is_some() => {
+                                replayed = true;
+                                attempt -= 1;
+                                debug!("401: re-login (single-flight) and replay");
+                                self.relogin(gen).await?;
+                                continue;
                             }
-                            maybe_applied = true;
-                            server_delay =
-                                retry_after(&headers).filter(|d| *d <= cfg.max_rate_limit_wait);
-                            (err, true)
+                            429 => {
+                                let wait = retry_after(&headers)
+                                    .or_else(|| rate_limit_reset(&headers))
+                                    .unwrap_or_else(|| {
+                                        backoff(cfg.backoff_base, cfg.backoff_cap, rate_waits + 1)
+                                    });
+                                let until = Instant::now() + wait;
+                                rate_waits += 1;
+                                if wait > cfg.max_rate_limit_wait
+                                    || until > deadline
+                                    || rate_waits > 20
+                                {
+                                    return Err(err.with_retry_after(Some(wait)));
+                                }
+                                warn!(
+                                    wait_ms = wait.as_millis() as u64,
+                                    "429: closing the rate gate and waiting"
+                                );
+                                self.gate.close(until);
+                                attempt -= 1;
+                                continue;
+                            }
+                            500..=599 => {
+                                if call.retry == Retry::Create {
+                                    let msg = err.message().to_string();
+                                    return Err(ambiguous(call.op, &msg, Some(err)));
+                                }
+                                *maybe_applied = true;
+                                server_delay =
+                                    retry_after(&headers).filter(|d| *d <= cfg.max_rate_limit_wait);
+                                (err, true)
+                            }
+                            _ => (err, false),
                         }
-                        _ => (err, false),
                     }
                 }
             };
@@ -831,24 +892,22 @@ impl Inner {
         }
     }
 
-    /// Sends `call` and decodes the envelope's `result`.
+    /// Sends `call` and decodes the envelope's `result` (the body is read inside the retry
+    /// loop: see [`Inner::send_read`]).
     pub(crate) async fn json(&self, call: &Call) -> Result<Value> {
-        let resp = self.send(call).await?;
-        let status = resp.status();
-        let bytes = resp.bytes().await.map_err(|e| {
-            let err = transport_error(call.op, &e, true);
-            if call.retry == Retry::Create {
-                ambiguous(call.op, err.message(), None)
-            } else {
-                err
-            }
-        })?;
+        let (status, bytes) = self.send_read(call).await?;
         if !status.is_success() {
             // An "already applied" outcome of a retried DELETE/state change.
             return Ok(Value::Null);
         }
         unwrap_envelope(&bytes).map_err(|e| e.with_operation(call.op))
     }
+}
+
+/// What the retry loop returns: the response (streamed by the caller) or its whole body.
+enum Answer {
+    Response(reqwest::Response),
+    Body(StatusCode, bytes::Bytes),
 }
 
 fn ambiguous(op: &str, detail: &str, from: Option<Error>) -> Error {

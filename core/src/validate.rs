@@ -5,6 +5,7 @@
 
 use crate::error::{Error, Result};
 use std::path::Path;
+use std::time::Duration;
 
 /// Max length of customer, project, design, revision.
 pub const MAX_SHORT_FIELD: usize = 50;
@@ -17,6 +18,52 @@ pub const MAX_TAG_LEN: usize = 25;
 /// Max number of project owners.
 pub const MAX_OWNERS: usize = 20;
 
+/// Longest duration any setting or timeout accepts (one year): longer ones are rejected with
+/// an [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) error naming the argument,
+/// so no clock arithmetic can overflow.
+pub const MAX_DURATION: Duration = Duration::from_secs(365 * 24 * 3600);
+
+/// Checks a duration argument: at most [`MAX_DURATION`].
+pub fn duration(field: &str, d: Duration) -> Result<Duration> {
+    if d > MAX_DURATION {
+        return Err(Error::invalid_input(
+            field,
+            format!(
+                "must be at most {} s (one year), got {} s",
+                MAX_DURATION.as_secs(),
+                d.as_secs()
+            ),
+        ));
+    }
+    Ok(d)
+}
+
+/// A duration given in seconds as a float (the Python face): finite, not negative, at most
+/// [`MAX_DURATION`].
+pub fn seconds(field: &str, secs: f64) -> Result<Duration> {
+    if !secs.is_finite() || secs < 0.0 {
+        return Err(Error::invalid_input(
+            field,
+            format!("must be a finite number of seconds >= 0, got {secs}"),
+        ));
+    }
+    if secs > MAX_DURATION.as_secs_f64() {
+        return Err(Error::invalid_input(
+            field,
+            format!(
+                "must be at most {} s (one year), got {secs} s",
+                MAX_DURATION.as_secs()
+            ),
+        ));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+/// A duration given in milliseconds (the C face): at most [`MAX_DURATION`].
+pub fn millis(field: &str, ms: u64) -> Result<Duration> {
+    duration(field, Duration::from_millis(ms))
+}
+
 pub(crate) fn non_empty(field: &str, v: &str) -> Result<()> {
     if v.trim().is_empty() {
         return Err(Error::invalid_input(field, "must not be empty"));
@@ -24,18 +71,61 @@ pub(crate) fn non_empty(field: &str, v: &str) -> Result<()> {
     Ok(())
 }
 
-/// A UID: non-empty, no whitespace or control characters, no `/`.
+/// Longest UID accepted (the service's are 32 hex digits; a GUID with dashes and braces is 38).
+pub const MAX_UID: usize = 64;
+/// Longest free-text search (`projects.list(query=...)`): it travels in the URL.
+pub const MAX_QUERY: usize = 1000;
+
+/// A UID: 1 to [`MAX_UID`] ASCII letters, digits, `-`, `_`, `{`, `}` (GUIDs in any spelling).
 pub(crate) fn uid(field: &str, v: &str) -> Result<()> {
     if v.is_empty() {
         return Err(Error::invalid_input(field, "must be a non-empty UID"));
     }
-    if v.chars()
-        .any(|c| c.is_whitespace() || c.is_control() || c == '/')
+    if v.len() > MAX_UID
+        || !v
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '{' | '}'))
     {
+        let shown: String = v.chars().take(40).collect();
         return Err(Error::invalid_input(
             field,
-            "must be a UID (no spaces, slashes or control characters)",
+            format!(
+                "must be a UID: at most {MAX_UID} ASCII letters, digits, '-', '_', '{{', '}}' (got {shown:?}{})",
+                if v.chars().count() > 40 { "..." } else { "" }
+            ),
         ));
+    }
+    Ok(())
+}
+
+/// No control characters (CR, LF, NUL, ...): for values that end up in a URL or a header.
+pub(crate) fn no_control(field: &str, v: &str) -> Result<()> {
+    if let Some(c) = v.chars().find(|c| c.is_control()) {
+        return Err(Error::invalid_input(
+            field,
+            format!("must not contain control characters (found {c:?})"),
+        ));
+    }
+    Ok(())
+}
+
+/// A bearer token: 1 to 8192 visible ASCII characters (it goes into a header).
+pub(crate) fn token(field: &str, v: &str) -> Result<()> {
+    if v.is_empty() || v.len() > 8192 || !v.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::invalid_input(
+            field,
+            "must be 1 to 8192 visible ASCII characters (no spaces, CR/LF or NUL)",
+        ));
+    }
+    Ok(())
+}
+
+/// Optional UIDs: each one that is set must be a UID.
+pub(crate) fn opt_uids(list: &[(&str, &Option<String>)]) -> Result<()> {
+    for (field, val) in list {
+        if let Some(val) = val {
+            uid(field, val)?;
+        }
     }
     Ok(())
 }
@@ -103,6 +193,14 @@ pub(crate) fn email(field: &str, v: &str) -> Result<()> {
 
 /// An http(s) URL.
 pub(crate) fn http_url(field: &str, v: &str) -> Result<url::Url> {
+    // The URL parser drops tabs and newlines silently; the service would store them.
+    no_control(field, v)?;
+    if v.chars().any(char::is_whitespace) {
+        return Err(Error::invalid_input(
+            field,
+            "must be a URL without spaces (percent-encode them as %20)",
+        ));
+    }
     let u = url::Url::parse(v)
         .map_err(|e| Error::invalid_input(field, format!("must be an http(s) URL ({e})")))?;
     if u.scheme() != "http" && u.scheme() != "https" {

@@ -3,7 +3,7 @@
 
 use super::Body;
 use crate::error::Result;
-use crate::models::{decode, Annotation, Region};
+use crate::models::{decode, decode_created, Annotation, Region};
 use crate::transport::{Call, Retry};
 use crate::validate as v;
 use crate::Client;
@@ -101,7 +101,7 @@ impl<'a> Annotations<'a> {
             .inner
             .json(&Call::create("annotations.create", "annotation").json(body))
             .await?;
-        decode(v, "the annotation")
+        decode_created(v, "the annotation", "annotations.create")
     }
 
     /// `DELETE annotation` (only the author's own; 412 otherwise).

@@ -106,13 +106,18 @@ impl<'a> Assets<'a> {
                 }
             })
             .collect();
-        let results = futures_util::stream::iter(uploads)
-            .map(|u| {
-                let client = client.clone();
-                async move { client.assets().upload(u).await }
-            })
-            .buffered(concurrency.max(1))
-            .collect()
+        // The files of a batch have no single commit point: no confirm gate for them.
+        let results = transfer::CONFIRM
+            .scope(
+                None,
+                futures_util::stream::iter(uploads)
+                    .map(|u| {
+                        let client = client.clone();
+                        async move { client.assets().upload(u).await }
+                    })
+                    .buffered(concurrency.max(1))
+                    .collect(),
+            )
             .await;
         if let Some(b) = batch {
             b.finish();
@@ -124,10 +129,14 @@ impl<'a> Assets<'a> {
     /// (a `Server` error) or `timeout` passes (a `Timeout` error).
     pub async fn wait_processed(&self, asset_uid: &str, timeout: Duration) -> Result<Asset> {
         v::uid("assetUID", asset_uid)?;
+        v::duration("timeout", timeout)?;
         let deadline = tokio::time::Instant::now() + timeout;
         let mut delay = Duration::from_millis(100);
         loop {
-            let a = self.get(asset_uid).await?;
+            let a = self
+                .get(asset_uid)
+                .await
+                .map_err(|e| e.within("assets.wait_processed"))?;
             match &a.status {
                 Some(AssetStatus::Processed) => return Ok(a),
                 Some(AssetStatus::Failed) => {

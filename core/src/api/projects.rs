@@ -166,16 +166,11 @@ impl NewProject {
             &self.tags,
         )?;
         v::uids("projectOwnersUIDS", &self.owners, 1, v::MAX_OWNERS)?;
-        for (f, u) in [
+        v::opt_uids(&[
             ("clientUID", &self.client_uid),
             ("templateUID", &self.template_uid),
             ("folderUID", &self.folder_uid),
-        ] {
-            if let Some(u) = u {
-                v::uid(f, u)?;
-            }
-        }
-        Ok(())
+        ])
     }
 }
 
@@ -242,6 +237,8 @@ pub struct ProjectUpdate {
     pub template_uid: Option<String>,
     /// Folder UID.
     pub folder_uid: Option<String>,
+    /// Tenant (client) UID: sent as `clientUID` (the service's default is the caller's first).
+    pub client_uid: Option<String>,
 }
 
 impl ProjectUpdate {
@@ -285,7 +282,9 @@ opt_setters!(ProjectUpdate {
     /// Template UID.
     template_uid,
     /// Folder UID.
-    folder_uid
+    folder_uid,
+    /// Tenant (client) UID.
+    client_uid
 });
 
 fn bool_str(b: bool) -> String {
@@ -297,6 +296,10 @@ impl<'a> Projects<'a> {
     pub async fn list(&self, query: ProjectQuery) -> Result<Vec<Project>> {
         if let Some(u) = &query.project_uid {
             v::uid("projectUID", u)?;
+        }
+        if let Some(q) = &query.query {
+            v::max_len("query", Some(q), v::MAX_QUERY)?;
+            v::no_control("query", q)?;
         }
         let states = if query.states.is_empty() {
             None
@@ -353,7 +356,7 @@ impl<'a> Projects<'a> {
         }
         self.list(query)
             .await
-            .map_err(|e| e.with_operation("projects.get"))?
+            .map_err(|e| e.within("projects.get"))?
             .into_iter()
             .find(|p| p.project_uid == uid)
             .ok_or_else(|| {
@@ -385,17 +388,21 @@ impl<'a> Projects<'a> {
             .inner
             .json(&Call::create("projects.create", "project").json(body))
             .await?;
-        self.project_result(v).await
+        self.project_result("projects.create", v).await
     }
 
-    async fn project_result(&self, v: serde_json::Value) -> Result<Project> {
-        let uid = uid_from(&v, &["projectUID"], "project UID")?;
+    /// The project a create or update answered (read back when the answer is only its UID).
+    /// The write was applied: a failure from here on says so.
+    async fn project_result(&self, op: &str, v: serde_json::Value) -> Result<Project> {
+        let uid = uid_from(&v, &["projectUID"], "project UID")
+            .map_err(|e| e.after_applied(op, None).within(op))?;
         let has_more = v.as_object().is_some_and(|o| o.len() > 1);
-        if has_more {
+        let r = if has_more {
             decode(v, "the project")
         } else {
             self.get(&uid).await
-        }
+        };
+        r.map_err(|e| e.after_applied(op, Some(&uid)).within(op))
     }
 
     /// `PUT project`: edits a project (406 unless Active or OnHold). The service replaces the
@@ -417,11 +424,20 @@ impl<'a> Projects<'a> {
         if let Some(o) = &u.owners {
             v::uids("projectOwnersUIDS", o, 1, v::MAX_OWNERS)?;
         }
+        v::opt_uids(&[
+            ("clientUID", &u.client_uid),
+            ("templateUID", &u.template_uid),
+            ("folderUID", &u.folder_uid),
+        ])?;
         // PUT replaces the project: start from its current fields so unset ones are kept.
-        let cur = self.get(&u.project_uid).await?;
+        let cur = self
+            .get(&u.project_uid)
+            .await
+            .map_err(|e| e.within("projects.update"))?;
         let keep = |new: Option<String>, old: &Option<String>| new.or_else(|| old.clone());
         let body = Body::new()
             .set("projectUID", u.project_uid.clone())
+            .opt("clientUID", u.client_uid)
             .opt("projectName", keep(u.name, &cur.name))
             .opt("customer", keep(u.customer, &cur.customer))
             .opt("project", keep(u.project, &cur.project))
@@ -440,9 +456,12 @@ impl<'a> Projects<'a> {
             .json(&Call::put("projects.update", "project").json(body))
             .await?;
         if v.is_null() {
-            return self.get(&u.project_uid).await;
+            return self.get(&u.project_uid).await.map_err(|e| {
+                e.after_applied("projects.update", None)
+                    .within("projects.update")
+            });
         }
-        self.project_result(v).await
+        self.project_result("projects.update", v).await
     }
 
     /// `DELETE project`: deletes a Completed or Archived project (412 otherwise).

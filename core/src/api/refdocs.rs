@@ -3,7 +3,7 @@
 
 use super::Body;
 use crate::error::{Error, Result};
-use crate::models::{decode, uid_from, RefDoc};
+use crate::models::{created_uid_from, decode, RefDoc};
 use crate::transfer::{self, Upload, UrlUpload};
 use crate::transport::Call;
 use crate::validate as v;
@@ -82,7 +82,7 @@ impl<'a> RefDocs<'a> {
             .inner
             .json(&Call::create("refdocs.add_url", "refdoc/add_url").json(body))
             .await?;
-        uid_from(&v, UID, "refDocUID")
+        created_uid_from(&v, UID, "refDocUID", "refdocs.add_url")
     }
 
     /// `GET refdoc`.

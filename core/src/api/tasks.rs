@@ -4,7 +4,7 @@
 use super::projects::opt_setters;
 use super::Body;
 use crate::error::{Error, Result};
-use crate::models::{decode, EmailLanguage, Task, TaskStatus, TaskType};
+use crate::models::{decode, decode_created, EmailLanguage, Task, TaskStatus, TaskType};
 use crate::transport::{Call, Retry};
 use crate::validate as v;
 use crate::Client;
@@ -274,7 +274,7 @@ impl<'a> Tasks<'a> {
             .inner
             .json(&Call::create(op, path).json(body))
             .await?;
-        decode(v, "the task")
+        decode_created(v, "the task", op)
     }
 
     /// `POST task/asset_upload`: asks a user to upload assets.
@@ -306,7 +306,7 @@ impl<'a> Tasks<'a> {
             .inner
             .json(&Call::create("tasks.review_asset", "task/review_asset").json(body))
             .await?;
-        decode(v, "the task")
+        decode_created(v, "the task", "tasks.review_asset")
     }
 
     /// `POST task/review_asset_ext`: sends assets for review to an e-mail address; the task's
@@ -341,7 +341,7 @@ impl<'a> Tasks<'a> {
             .inner
             .json(&Call::create("tasks.review_asset_ext", "task/review_asset_ext").json(body))
             .await?;
-        decode(v, "the task")
+        decode_created(v, "the task", "tasks.review_asset_ext")
     }
 
     /// `PUT task/complete`. A retried call that finds the task already completed (410)

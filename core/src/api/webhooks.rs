@@ -3,7 +3,7 @@
 
 use super::Body;
 use crate::error::Result;
-use crate::models::{decode, Webhook};
+use crate::models::{decode, decode_created, Webhook};
 use crate::transport::Call;
 use crate::validate as v;
 use crate::Client;
@@ -79,7 +79,7 @@ impl<'a> Webhooks<'a> {
             .inner
             .json(&Call::create("webhooks.create", "webhook").json(body))
             .await?;
-        decode(v, "the webhook")
+        decode_created(v, "the webhook", "webhooks.create")
     }
 
     /// `DELETE webhook`.
