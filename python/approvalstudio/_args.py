@@ -23,13 +23,15 @@ from .errors import ArgumentTypeError, InvalidInputError
 
 def bad(name: str, what: str) -> InvalidInputError:
     """An InvalidInputError naming argument ``name``: ``"name: what"``."""
-    return InvalidInputError(f"{name}: {what}", fields={name: [what]}, kind="invalid_input")
+    msg = f"{name}: {what}"
+    return InvalidInputError(msg, fields={name: [what]}, kind="invalid_input", description=msg)
 
 
 def wrong_type(name: str, expected: str, value: Any) -> ArgumentTypeError:
     """An ArgumentTypeError naming ``name``, the expected type and the type given."""
     what = f"must be {expected}, not {type(value).__name__}"
-    return ArgumentTypeError(f"{name}: {what}", fields={name: [what]}, kind="invalid_input")
+    msg = f"{name}: {what}"
+    return ArgumentTypeError(msg, fields={name: [what]}, kind="invalid_input", description=msg)
 
 
 def utf8(name: str, value: str) -> str:
@@ -164,12 +166,18 @@ def opt_rfc3339(name: str, value: Any) -> Optional[str]:
 
 
 def enum_value(name: str, value: Any, cls: Any) -> str:
-    """An enum member of ``cls`` or its ``str`` value (the value is checked by the core)."""
+    """A member of enum ``cls`` or its ``str`` value (any case); InvalidInputError naming
+    the allowed values otherwise."""
     if isinstance(value, cls):
         return str(value.value)
-    if isinstance(value, str):
-        return utf8(name, value)
-    raise wrong_type(name, f"{cls.__name__} or str", value)
+    if not isinstance(value, str):
+        raise wrong_type(name, f"{cls.__name__} or str", value)
+    for m in cls:
+        if str(m.value).lower() == value.lower():
+            return str(m.value)
+    allowed = ", ".join(str(m.value) for m in cls)
+    shown = value if len(value) <= 40 else value[:40] + "..."
+    raise bad(name, f"must be one of {allowed} (got {utf8(name, shown)!r})")
 
 
 def opt_enum_value(name: str, value: Any, cls: Any) -> Optional[str]:

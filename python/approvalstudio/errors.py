@@ -63,7 +63,12 @@ class ApprovalStudioError(Exception):
         fields: per-field validation messages (400), or for ``InvalidInputError`` the
             offending argument's name with what is allowed; else an empty dict.
         kind: the core's stable error kind (``"not_found"``, ``"rate_limited"``, ...).
-        operation: the operation that failed (``"projects.create"``), when known.
+        operation: the method that failed (``"projects.create"``), when known.
+        applied: True when the call's effect is known to have been applied although it
+            raised (a later step failed, or a cancel came after the server accepted it): do
+            not repeat the call. (An effect that *may* have been applied is an
+            :class:`AmbiguousRequestError` instead.)
+        created_uid: with ``applied``, the UID of what the call created, when known.
     """
 
     message: str
@@ -74,6 +79,8 @@ class ApprovalStudioError(Exception):
     fields: Dict[str, List[str]]
     kind: Optional[str]
     operation: Optional[str]
+    applied: bool
+    created_uid: Optional[str]
 
     def __init__(
         self,
@@ -87,6 +94,8 @@ class ApprovalStudioError(Exception):
         kind: Optional[str] = None,
         operation: Optional[str] = None,
         description: Optional[str] = None,
+        applied: bool = False,
+        created_uid: Optional[str] = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -97,6 +106,8 @@ class ApprovalStudioError(Exception):
         self.fields = {k: list(v) for k, v in (fields or {}).items()}
         self.kind = kind
         self.operation = operation
+        self.applied = applied
+        self.created_uid = created_uid
         self._description = description
 
     def __str__(self) -> str:
@@ -136,6 +147,8 @@ class ApprovalStudioError(Exception):
                     "kind": self.kind,
                     "operation": self.operation,
                     "description": self._description,
+                    "applied": self.applied,
+                    "created_uid": self.created_uid,
                 },
             ),
         )

@@ -184,11 +184,7 @@ pub fn int_in(k: &str, v: &Bound<'_, PyAny>, lo: u64, hi: u64) -> PyResult<u64> 
 
 /// A finite number of seconds from 0 to one year, as checked by the core.
 pub fn seconds(py: Python<'_>, k: &str, t: f64) -> PyResult<std::time::Duration> {
-    // TEMP until main has approvalstudio::validate::seconds
-    if !(t.is_finite() && (0.0..=31_536_000.0).contains(&t)) {
-        return Err(errors::bad_value(py, k, "must be from 0 to one year of seconds"));
-    }
-    Ok(std::time::Duration::from_secs_f64(t))
+    approvalstudio::validate::seconds(k, t).map_err(|e| errors::to_pyerr(py, &e, None))
 }
 
 fn to_path(k: &str, v: &Bound<'_, PyAny>) -> PyResult<PathBuf> {

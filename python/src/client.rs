@@ -218,6 +218,9 @@ fn prepare(op: &str, a: &Args<'_, '_>) -> PyResult<Job> {
             if let Some(v) = a.opt_str("folder_uid")? {
                 u = u.folder_uid(v);
             }
+            if let Some(v) = a.opt_str("client_uid")? {
+                u = u.client_uid(v);
+            }
             job(move |c, _| async move { Ok(rec(c.projects().update(u).await?)) })
         }
         "projects.delete" => {

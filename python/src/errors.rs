@@ -119,6 +119,8 @@ fn build(py: Python<'_>, e: &Error, op: Option<&str>) -> PyResult<PyErr> {
     kw.set_item("fields", f)?;
     kw.set_item("kind", e.kind().as_str())?;
     kw.set_item("operation", operation)?;
+    kw.set_item("applied", e.applied())?;
+    kw.set_item("created_uid", e.created_uid())?;
     kw.set_item("description", description)?;
     let obj = cls.call((message,), Some(&kw))?;
     Ok(PyErr::from_value(obj))
@@ -149,7 +151,9 @@ fn argument_error(py: Python<'_>, class: &str, name: &str, what: &str) -> PyErr 
         f.set_item(name, vec![what])?;
         kw.set_item("fields", f)?;
         kw.set_item("kind", ErrorKind::InvalidInput.as_str())?;
-        Ok(PyErr::from_value(cls.call((format!("{name}: {what}"),), Some(&kw))?))
+        let msg = format!("{name}: {what}");
+        kw.set_item("description", &msg)?;
+        Ok(PyErr::from_value(cls.call((msg,), Some(&kw))?))
     };
     build().unwrap_or_else(|e| e)
 }
