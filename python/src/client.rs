@@ -40,6 +40,9 @@ pub enum Out {
     Recs(Vec<(Value, Value)>),
     Path(PathBuf),
     Many(Vec<(PathBuf, Result<String, Error>)>),
+    /// A composite operation failed after its effect was applied: (what was applied, the
+    /// UID created, the error of the later step). Raised with `applied` and `created_uid`.
+    Applied(String, String, Error),
 }
 
 /// Records: serialized (camelCase, normalised by the core) and the raw JSON the server sent.
@@ -336,6 +339,8 @@ fn prepare(op: &str, a: &Args<'_, '_>) -> PyResult<Job> {
         }
         "assets.upload_many" => {
             let project = a.str("project_uid")?;
+            // The core checks it per file; a bad one fails the call, not each file.
+            args::uid(a.d.py(), "project_uid", &project)?;
             let paths = a.paths("paths")?;
             let conc = a.opt_int("concurrency", 1, MAX_CONCURRENCY)?.unwrap_or(4) as usize;
             job(move |c, r| async move {
@@ -569,14 +574,25 @@ fn prepare(op: &str, a: &Args<'_, '_>) -> PyResult<Job> {
                 o = o.password(p);
             }
             let assets = a.opt_strs("asset_uids")?.filter(|v| !v.is_empty());
+            // Checked before the link is created, so a bad UID leaves nothing behind.
+            for (i, u) in assets.iter().flatten().enumerate() {
+                args::uid(a.d.py(), &format!("asset_uids[{i}]"), u)?;
+            }
             job(move |c, _| async move {
                 let rl = c.review_links();
                 let link = rl.create(&project, &name, o).await?;
-                let link = match assets {
-                    Some(a) => rl.add_assets(&project, &link.id, a).await?,
-                    None => link,
-                };
-                Ok(rec(link))
+                match assets {
+                    Some(a) => match rl.add_assets(&project, &link.id, a).await {
+                        Ok(l) => Ok(rec(l)),
+                        // The link exists: say so, with its id (not a plain failure).
+                        Err(e) => Ok(Out::Applied(
+                            format!("review link {} was created without its assets", link.id),
+                            link.id.clone(),
+                            e,
+                        )),
+                    },
+                    None => Ok(rec(link)),
+                }
             })
         }
         "review_links.get" => {
@@ -632,7 +648,7 @@ fn download(path: PathBuf, r: &Reporter) -> Download {
 }
 
 /// Converts an operation's result to Python objects.
-fn to_py<'py>(py: Python<'py>, out: Out) -> PyResult<Bound<'py, PyAny>> {
+fn to_py<'py>(py: Python<'py>, op: &str, out: Out) -> PyResult<Bound<'py, PyAny>> {
     Ok(match out {
         Out::None => py.None().into_bound(py),
         Out::Str(s) => s.into_pyobject(py)?.into_any(),
@@ -649,6 +665,18 @@ fn to_py<'py>(py: Python<'py>, out: Out) -> PyResult<Bound<'py, PyAny>> {
             l.into_any()
         }
         Out::Path(p) => path_bytes(py, &p),
+        Out::Applied(what, uid, e) => {
+            let err = errors::to_pyerr(py, &e, Some(op));
+            let v = err.value(py);
+            let msg = format!("{what}, but then: {}", v.getattr("message")?);
+            let desc = format!("{op} failed: {msg}");
+            v.setattr("message", &msg)?;
+            v.setattr("_description", desc)?;
+            v.setattr("applied", true)?;
+            v.setattr("created_uid", uid)?;
+            v.setattr("args", (msg,))?;
+            return Err(err);
+        }
         Out::Many(v) => {
             let l = PyList::empty(py);
             for (p, r) in v {
@@ -771,7 +799,7 @@ impl NativeClient {
             .ok_or_else(|| errors::runtime("this approvalstudio.Client is closed"))?;
         let job = prepare(op, &Args { d: args })?;
         let out = calls::run(py, op, &client, job, progress)?;
-        to_py(py, out)
+        to_py(py, op, out)
     }
 
     /// Closes the client (idempotent).
