@@ -1,7 +1,12 @@
 """The client: :class:`Client` and its resource groups.
 
 Every method is a blocking call into the Rust core that releases the GIL while it waits, can
-be interrupted with Ctrl-C, and raises the exceptions of :mod:`approvalstudio.errors`.
+be interrupted with Ctrl-C, and raises the exceptions of :mod:`approvalstudio.errors`. A bad
+argument raises :class:`~approvalstudio.InvalidInputError` (a ``ValueError``) before anything
+is sent, its message starting with the argument's name; an argument of the wrong type raises
+its subclass :class:`~approvalstudio.ArgumentTypeError` (also a ``TypeError``). Lists are
+``list`` or ``tuple`` (not a ``str``, ``dict`` or ``set``), text must be encodable as UTF-8,
+URLs and tokens must not contain NUL, CR or LF.
 """
 
 from __future__ import annotations
@@ -71,8 +76,13 @@ StrPath = Union[str, "os.PathLike[str]"]
 
 ProgressCallback = Callable[[Progress], Any]
 """Called with a :class:`Progress` at most every ~100 ms and once at the end, on the calling
-thread with the GIL held. Raising an exception cancels the transfer and the exception
-propagates unchanged."""
+thread with the GIL held; ``done`` never goes back. Raising an exception cancels the transfer
+and the exception propagates unchanged, at any call, the final one included: the final call
+comes before the upload's last bytes are sent and before a download is moved into place, so a
+cancelled upload creates nothing and a cancelled download leaves no file. (Should the core
+report that the effect was applied anyway, a :class:`~approvalstudio.CancelledError` with
+``applied`` and ``created_uid`` is raised instead, the callback's exception as its
+``__cause__``.)"""
 
 R = TypeVar("R", bound=Record)
 
@@ -107,9 +117,10 @@ class Client:
         username, password: credentials; the client logs in on first use and re-logs in
             before the token expires, or once on a 401.
         token: a bearer token obtained elsewhere (instead of username/password).
-        timeout: connect and read timeout in seconds (not a whole-transfer timeout).
-        max_retries: retries after the first attempt for retryable failures (default 3,
-            i.e. 4 attempts; creates and uploads are never retried once sent).
+        timeout: connect and read timeout in seconds (not a whole-transfer timeout): more
+            than 0, at most one year (31 536 000).
+        max_retries: retries after the first attempt for retryable failures, 0 to 99
+            (default 3, i.e. 4 attempts; creates and uploads are never retried once sent).
 
     The client is thread-safe: share one between threads. Use it as a context manager, or
     call :meth:`close`. The password and token never appear in ``repr``, logs or errors.
@@ -491,9 +502,12 @@ class Assets(_Resource):
         concurrency: int = 4,
         progress: Optional[ProgressCallback] = None,
     ) -> List[UploadResult]:
-        """Uploads many files, ``concurrency`` at a time; returns one :class:`UploadResult`
-        per file, in order (a failed file does not stop the others). ``progress`` receives
-        the overall bytes; ``Progress.path`` names the file that advanced."""
+        """Uploads many files, ``concurrency`` (1 to 32) at a time; returns one
+        :class:`UploadResult` per file, in order (a failed file does not stop the others).
+        ``progress`` receives the overall bytes; ``Progress.path`` names the file that
+        advanced. Raising in ``progress`` cancels the batch and propagates; files already
+        uploaded (or whose last bytes were already sent) stay: a batch has no single commit
+        point, so list the project's assets to see which."""
         plist = [_a.path(f"paths[{i}]", p) for i, p in enumerate(_a.seq("paths", paths, "a list of paths"))]
         conc = _a.integer("concurrency", concurrency, 1, MAX_CONCURRENCY)
         results = self._call(
@@ -510,7 +524,7 @@ class Assets(_Resource):
 
     def wait_processed(self, asset_uid: str, *, timeout: float = 300.0) -> Asset:
         """Polls the asset (with backoff) until it is Processed or Failed and returns it;
-        RequestTimeoutError after ``timeout`` seconds."""
+        RequestTimeoutError after ``timeout`` seconds (0 to one year, 31 536 000)."""
         return Asset._from_native(
             self._call(
                 "assets.wait_processed",
@@ -793,8 +807,10 @@ class Annotations(_Resource):
         region: Optional[Union[Region, Tuple[float, float, float, float], Mapping[str, float]]] = None,
         parent_uid: Optional[str] = None,
     ) -> Annotation:
-        """Writes an annotation on an asset's page (``region`` = x, y, width, height), or a
-        comment on an annotation (``parent_uid``)."""
+        """Writes an annotation on an asset's page (``page``: 0 to 2**32 - 1; ``region`` = x,
+        y, width, height: a :class:`Region`, an ``(x, y, width, height)`` tuple or a dict
+        with exactly those keys, finite numbers, width and height not negative), or a comment
+        on an annotation (``parent_uid``)."""
         reg = _a.region("region", region, Region)
         return Annotation._from_native(
             self._call(
@@ -900,8 +916,10 @@ class ReviewLinks(_Resource):
         expires_at: Optional[Union[datetime, date]] = None,
         password: Optional[str] = None,
     ) -> ReviewLink:
-        """Creates a review link for a project, with ``asset_uids`` added when given. A
-        ``password`` is not stored: pass it again to :meth:`send`."""
+        """Creates a review link for a project, with ``asset_uids`` added when given (checked
+        before the link is created; should adding them fail after the link was created, the
+        error has ``applied`` set and the link's id in ``created_uid``). A ``password`` is
+        not stored: pass it again to :meth:`send`."""
         return ReviewLink._from_native(
             self._call(
                 "review_links.create",

@@ -209,7 +209,10 @@ class Emulator:
     ) -> str:
         """Adds a fault rule and returns its id.
 
-        ``path`` is exact (``/api/v1/project``) or a prefix ending in ``*``. ``action`` is
+        ``path`` is exact (``/api/v1/project``) or a prefix ending in ``*`` (it starts with
+        ``/``). Ranges (InvalidInputError otherwise): ``status`` 100 to 599, ``retry_after``
+        0 to 86 400, ``latency_ms`` 0 to 600 000, ``times`` 1 to 10**9, ``probability`` 0
+        to 1, ``seed`` 0 to 2**64 - 1. ``action`` is
         ``"status"`` (answer ``status`` without handling; the default when ``status`` is
         given), ``"delay"`` (add ``latency_ms``, then handle; the default otherwise),
         ``"reset"`` (close the connection; with ``after=True`` after handling) or
@@ -267,8 +270,9 @@ class Emulator:
     ) -> Dict[str, Any]:
         """Changes the running configuration and returns it; with no argument only returns it.
 
-        ``token_ttl`` (seconds), ``quota`` (``{"limit": 2, "period": "1m"}``) and
-        ``storage_limit_bytes`` accept ``None`` to remove the setting.
+        ``token_ttl`` (seconds, 1 to one year), ``quota`` (``{"limit": 2, "period": "1m"}``)
+        and ``storage_limit_bytes`` accept ``None`` to remove the setting; the delays are 0 to
+        600 000 ms, ``webhook_retry_window_seconds`` 0 to 604 800.
         """
         update: Dict[str, Any] = {}
         if token_ttl is not _UNSET:
@@ -312,7 +316,8 @@ class Emulator:
         self._control("DELETE", "requests")
 
     def advance_clock(self, seconds: float) -> str:
-        """Moves the emulator's clock forward (tokens, quota periods); returns the new time."""
+        """Moves the emulator's clock (tokens, quota periods) by ``seconds`` (at most one year
+        either way); returns the new time."""
         seconds = _a.number_range("seconds", seconds, -float(_YEAR_S), float(_YEAR_S), " s")
         res = self._control("POST", "clock", {"advanceSeconds": seconds})
         return str(res.get("now", "")) if isinstance(res, dict) else str(res)

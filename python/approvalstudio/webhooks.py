@@ -193,6 +193,7 @@ def _header(headers: Any, name: str) -> Optional[str]:
         v = getter(name)
         if v is not None:
             return _header_value(v)
+    items: Any
     if hasattr(headers, "items") and callable(headers.items):
         items = headers.items()
     elif isinstance(headers, (list, tuple)):

@@ -95,7 +95,8 @@ def test_update_sends_client_uid(client: approvalstudio.Client, project: approva
 @pytest.mark.parametrize("arg", ["template_uid", "folder_uid", "client_uid"])
 def test_update_rejects_empty_uids(client: approvalstudio.Client, emu: Emulator, project: approvalstudio.Project, arg: str) -> None:
     emu.clear_requests()
-    _raises_named(lambda: client.projects.update(project.project_uid, **{arg: ""}), arg)
+    kwargs: Any = {arg: ""}
+    _raises_named(lambda: client.projects.update(project.project_uid, **kwargs), arg)
     assert emu.requests(method="PUT") == [] and emu.requests(method="POST") == []
 
 
@@ -263,7 +264,7 @@ def test_deduplicator_arguments() -> None:
     assert isinstance(e, TypeError) and "int" in str(e)
     _raises_named(lambda: webhooks.Deduplicator(True), "capacity", ArgumentTypeError)  # type: ignore[arg-type]
     _raises_named(lambda: webhooks.Deduplicator().first_time(5), "event_id", ArgumentTypeError)  # type: ignore[arg-type]
-    assert 5 not in webhooks.Deduplicator()
+    assert 5 not in webhooks.Deduplicator()  # type: ignore[operator]  # pyright: ignore[reportOperatorIssue]
     assert len(webhooks.Deduplicator(1)) == 0
 
 
