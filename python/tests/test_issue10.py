@@ -368,3 +368,23 @@ def test_wrong_types_are_both_invalid_input_and_type_error(client: approvalstudi
     e = _raises_named(lambda: client.projects.get(None), "project_uid", ArgumentTypeError)  # type: ignore[arg-type]
     assert isinstance(e, TypeError) and isinstance(e, ValueError)
     assert e.kind == "invalid_input"
+
+
+def test_raise_in_an_upload_many_callback_propagates(
+    client: approvalstudio.Client, project: approvalstudio.Project, tmp_path: pathlib.Path
+) -> None:
+    files = []
+    for i in range(3):
+        p = tmp_path / f"f{i}.pdf"
+        p.write_bytes(PDF_BYTES)
+        files.append(p)
+    calls: List[approvalstudio.Progress] = []
+
+    def progress(p: approvalstudio.Progress) -> None:
+        calls.append(p)
+        raise Stop("no")
+
+    with pytest.raises(Stop):
+        client.assets.upload_many(project.project_uid, files, concurrency=1, progress=progress)
+    assert len(calls) == 1  # not called again after it raised
+    assert len(client.projects.get(project.project_uid, load_assets=True).assets) < len(files)
