@@ -21,9 +21,9 @@ pub struct Args<'a, 'py> {
 /// `InvalidInputError` when it holds a lone surrogate (not encodable as UTF-8).
 pub fn py_string(name: &str, v: &Bound<'_, PyAny>) -> PyResult<String> {
     let py = v.py();
-    let s = v.cast::<PyString>().map_err(|_| {
-        errors::bad_type(py, name, &format!("must be str, not {}", type_name(v)))
-    })?;
+    let s = v
+        .cast::<PyString>()
+        .map_err(|_| errors::bad_type(py, name, &format!("must be str, not {}", type_name(v))))?;
     match s.to_cow() {
         Ok(s) => Ok(s.into_owned()),
         Err(_) => Err(errors::bad_value(
@@ -50,7 +50,8 @@ impl<'a, 'py> Args<'a, 'py> {
     }
 
     pub fn str(&self, k: &str) -> PyResult<String> {
-        self.opt_str(k)?.ok_or_else(|| self.type_err(k, "str", None))
+        self.opt_str(k)?
+            .ok_or_else(|| self.type_err(k, "str", None))
     }
 
     pub fn opt_str(&self, k: &str) -> PyResult<Option<String>> {
@@ -134,7 +135,9 @@ impl<'a, 'py> Args<'a, 'py> {
 
     /// A path given as bytes (`os.fsencode`) or str.
     pub fn path(&self, k: &str) -> PyResult<PathBuf> {
-        let v = self.get(k)?.ok_or_else(|| self.type_err(k, "a path", None))?;
+        let v = self
+            .get(k)?
+            .ok_or_else(|| self.type_err(k, "a path", None))?;
         to_path(k, &v)
     }
 
@@ -221,9 +224,10 @@ fn to_path(k: &str, v: &Bound<'_, PyAny>) -> PyResult<PathBuf> {
         }
         #[cfg(not(unix))]
         {
-            PathBuf::from(std::str::from_utf8(b.as_bytes()).map_err(|_| {
-                errors::bad_value(py, k, "is not valid UTF-8")
-            })?)
+            PathBuf::from(
+                std::str::from_utf8(b.as_bytes())
+                    .map_err(|_| errors::bad_value(py, k, "is not valid UTF-8"))?,
+            )
         }
     } else if v.cast::<PyString>().is_ok() {
         PathBuf::from(py_string(k, v)?)
