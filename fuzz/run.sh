@@ -48,11 +48,16 @@ run_one() {
   fi
   mkdir -p "$corpus" "$work/artifacts/$t"
   local log="$scratch/$t.log"
-  local start=$SECONDS rc=0
+  local start=$SECONDS rc=0 dict
+  case $t in
+    error_mapping | rate_limit) dict=http ;;
+    disposition) dict=disposition ;;
+    *) dict=json ;;
+  esac
   # The first corpus directory receives new inputs; the committed seeds are only read.
   "$bin_dir/$t" "$corpus" "fuzz/corpus/$t" \
     -max_total_time="$secs" -runs="$runs" -timeout=10 -rss_limit_mb=2048 \
-    -print_final_stats=1 -artifact_prefix="$work/artifacts/$t/" >"$log" 2>&1 || rc=$?
+    -dict="fuzz/dict/$dict.dict" -print_final_stats=1 -artifact_prefix="$work/artifacts/$t/" >"$log" 2>&1 || rc=$?
   local execs
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   local cov
