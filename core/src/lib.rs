@@ -46,6 +46,9 @@ pub mod api;
 pub mod blocking;
 mod client;
 pub mod error;
+#[doc(hidden)]
+#[path = "fuzzing.rs"]
+pub mod __fuzz;
 pub mod review_links;
 pub mod transfer;
 mod transport;

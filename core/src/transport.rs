@@ -193,7 +193,7 @@ fn header_str<'a>(h: &'a reqwest::header::HeaderMap, name: &str) -> Option<&'a s
 }
 
 /// Parses `Retry-After`: seconds, or an HTTP date.
-fn retry_after(h: &reqwest::header::HeaderMap) -> Option<Duration> {
+pub(crate) fn retry_after(h: &reqwest::header::HeaderMap) -> Option<Duration> {
     let v = header_str(h, "retry-after")?;
     if let Ok(s) = v.parse::<f64>() {
         if s.is_finite() && s >= 0.0 {
@@ -210,7 +210,7 @@ fn retry_after(h: &reqwest::header::HeaderMap) -> Option<Duration> {
 /// Time until `X-Rate-Limit-Reset`. Measured against the local clock, or against the
 /// response's `Date` when the two clocks disagree by more than 5 s (a skewed clock on either
 /// side then doesn't matter).
-fn rate_limit_reset(h: &reqwest::header::HeaderMap) -> Option<Duration> {
+pub(crate) fn rate_limit_reset(h: &reqwest::header::HeaderMap) -> Option<Duration> {
     let reset = crate::models::parse_date(header_str(h, "x-rate-limit-reset")?)?;
     let local = Utc::now();
     let now = header_str(h, "date")
@@ -281,7 +281,7 @@ pub(crate) enum Ticket {
 }
 
 impl RateGate {
-    async fn acquire(&self, op: &str, max_wait: Duration, deadline: Instant) -> Result<Ticket> {
+    pub(crate) async fn acquire(&self, op: &str, max_wait: Duration, deadline: Instant) -> Result<Ticket> {
         loop {
             let wait_until = {
                 let mut st = self.st.lock();
@@ -347,7 +347,7 @@ impl RateGate {
     }
 
     /// Learns from a response's headers (or from no response: `h` None) and releases a probe.
-    fn observe(&self, ticket: Ticket, h: Option<&reqwest::header::HeaderMap>) {
+    pub(crate) fn observe(&self, ticket: Ticket, h: Option<&reqwest::header::HeaderMap>) {
         let mut st = self.st.lock();
         if ticket == Ticket::Probe {
             st.probe = false;
@@ -382,7 +382,7 @@ impl RateGate {
     }
 
     /// Closes the gate until `until` (a 429), never shortening it.
-    fn close(&self, until: Instant) {
+    pub(crate) fn close(&self, until: Instant) {
         let mut st = self.st.lock();
         st.seen = true;
         st.remaining = Some(0);
@@ -974,6 +974,16 @@ mod tests {
         );
         assert_eq!(unwrap_envelope(b"").unwrap(), Value::Null);
         assert!(unwrap_envelope(b"<html>").is_err());
+    }
+
+    #[test]
+    fn envelope_numbers_are_read_exactly() {
+        // Found by fuzz/fuzz_targets/envelope.rs: serde_json's default float parser read this
+        // 1 ULP off (2.2222222222222224e70), so what the SDK handed on differed from what the
+        // server sent; the workspace enables serde_json's `float_roundtrip`.
+        let v = unwrap_envelope(br#"{"result":[2.2222222222222227e70,0.1]}"#).unwrap();
+        assert_eq!(v[0].as_f64(), Some(2.2222222222222227e70));
+        assert_eq!(v.to_string(), "[2.2222222222222227e70,0.1]");
     }
 
     #[test]
