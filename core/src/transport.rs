@@ -281,7 +281,12 @@ pub(crate) enum Ticket {
 }
 
 impl RateGate {
-    pub(crate) async fn acquire(&self, op: &str, max_wait: Duration, deadline: Instant) -> Result<Ticket> {
+    pub(crate) async fn acquire(
+        &self,
+        op: &str,
+        max_wait: Duration,
+        deadline: Instant,
+    ) -> Result<Ticket> {
         loop {
             let wait_until = {
                 let mut st = self.st.lock();
