@@ -1020,7 +1020,7 @@ mod tests {
         // server sent; the workspace enables serde_json's `float_roundtrip`.
         let v = unwrap_envelope(br#"{"result":[2.2222222222222227e70,0.1]}"#).unwrap();
         assert_eq!(v[0].as_f64(), Some(2.2222222222222227e70));
-        assert_eq!(v.to_string(), "[2.2222222222222227e70,0.1]");
+        assert_eq!(v.to_string(), "[2.2222222222222227e+70,0.1]");
     }
 
     #[test]
