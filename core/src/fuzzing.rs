@@ -82,13 +82,10 @@ impl RateGate {
     ) -> std::result::Result<Result<GateTicket>, ()> {
         self.rt.block_on(async {
             let deadline = tokio::time::Instant::now() + max_wait;
-            tokio::time::timeout(
-                hang_after,
-                self.gate.acquire("fuzz.op", max_wait, deadline),
-            )
-            .await
-            .map(|r| r.map(GateTicket))
-            .map_err(|_| ())
+            tokio::time::timeout(hang_after, self.gate.acquire("fuzz.op", max_wait, deadline))
+                .await
+                .map(|r| r.map(GateTicket))
+                .map_err(|_| ())
         })
     }
 
@@ -192,9 +189,12 @@ mod tests {
         assert_eq!(retry_after(&h), Some(Duration::from_secs(3)));
         assert_eq!(map_error(429, &h, "").unwrap().status(), Some(429));
         assert!(map_error(7, &h, "").is_none());
-        let d = decode("Webhook", serde_json::json!({"webhookUID": "W", "secret": "s3cret"}))
-            .unwrap()
-            .unwrap();
+        let d = decode(
+            "Webhook",
+            serde_json::json!({"webhookUID": "W", "secret": "s3cret"}),
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(d.secret.as_deref(), Some("s3cret"));
         assert_eq!(d.write_json.unwrap(), d.serde_json);
         assert!(decode("Nope", Value::Null).is_none());

@@ -42,13 +42,13 @@
 
 #[macro_use]
 pub mod models;
+#[doc(hidden)]
+#[path = "fuzzing.rs"]
+pub mod __fuzz;
 pub mod api;
 pub mod blocking;
 mod client;
 pub mod error;
-#[doc(hidden)]
-#[path = "fuzzing.rs"]
-pub mod __fuzz;
 pub mod review_links;
 pub mod transfer;
 mod transport;

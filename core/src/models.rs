@@ -927,7 +927,11 @@ mod tests {
         for s in ["-2020-10-22", "+10000-01-01T00:00:00", "0000-01-01"] {
             let d = parse_date(s).unwrap();
             let written = serde_json::to_value(d).unwrap();
-            assert_eq!(parse_date(written.as_str().unwrap()), Some(d), "{s} -> {written}");
+            assert_eq!(
+                parse_date(written.as_str().unwrap()),
+                Some(d),
+                "{s} -> {written}"
+            );
             let a = Asset::from_raw(json!({"assetUID": "A", "created": s}));
             let again = Asset::from_raw(serde_json::to_value(&a).unwrap());
             assert_eq!(again.created, Some(d));

@@ -12,11 +12,21 @@ use libfuzzer_sys::fuzz_target;
 fn check(n: &Option<String>, from: &str) {
     let Some(n) = n else { return };
     assert!(!n.is_empty(), "empty name from {from:?}");
-    assert!(!n.contains(['/', '\\']), "{n:?} from {from:?} has a separator");
-    assert!(!n.chars().any(char::is_control), "{n:?} has a control character");
+    assert!(
+        !n.contains(['/', '\\']),
+        "{n:?} from {from:?} has a separator"
+    );
+    assert!(
+        !n.chars().any(char::is_control),
+        "{n:?} has a control character"
+    );
     assert!(n != "." && n != "..", "{n:?} from {from:?}");
     assert_eq!(n.trim(), n, "surrounding whitespace");
-    assert_eq!(base_name(n).as_deref(), Some(n.as_str()), "not a fixed point");
+    assert_eq!(
+        base_name(n).as_deref(),
+        Some(n.as_str()),
+        "not a fixed point"
+    );
 }
 
 fn disposition(value: &[u8]) -> Option<String> {
@@ -57,7 +67,11 @@ fuzz_target!(|data: &[u8]| {
         // The plain form, for names that need no quoting.
         if s.bytes().all(|c| c.is_ascii_graphic() || c == b' ') && !s.contains(['"', ';']) {
             let plain = format!("attachment; filename=\"{s}\"");
-            assert_eq!(disposition(plain.as_bytes()).as_deref(), Some(&*s), "{plain}");
+            assert_eq!(
+                disposition(plain.as_bytes()).as_deref(),
+                Some(&*s),
+                "{plain}"
+            );
         }
     }
 });

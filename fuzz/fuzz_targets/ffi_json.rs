@@ -29,19 +29,29 @@ fn client() -> *const apst_client {
             apst_result::APST_OK
         );
         let mut c = null_mut();
-        assert_eq!(apst_client_builder_build(b, &mut c, &mut err), apst_result::APST_OK);
+        assert_eq!(
+            apst_client_builder_build(b, &mut c, &mut err),
+            apst_result::APST_OK
+        );
         Client(c)
     })
     .0
 }
 
-type Call = fn(*const apst_client, *const c_char, *mut *mut c_char, *mut *mut apst_error) -> apst_result;
+type Call =
+    fn(*const apst_client, *const c_char, *mut *mut c_char, *mut *mut apst_error) -> apst_result;
 
 /// Export name, its JSON parameter's name, and the call.
 const EXPORTS: &[(&str, &str, Call)] = &[
-    ("project_list", "query_json", |c, j, o, e| unsafe { apst_project_list(c, j, o, e) }),
-    ("project_create", "params_json", |c, j, o, e| unsafe { apst_project_create(c, j, o, e) }),
-    ("project_update", "params_json", |c, j, o, e| unsafe { apst_project_update(c, j, o, e) }),
+    ("project_list", "query_json", |c, j, o, e| unsafe {
+        apst_project_list(c, j, o, e)
+    }),
+    ("project_create", "params_json", |c, j, o, e| unsafe {
+        apst_project_create(c, j, o, e)
+    }),
+    ("project_update", "params_json", |c, j, o, e| unsafe {
+        apst_project_update(c, j, o, e)
+    }),
     ("annotation_create", "params_json", |c, j, o, e| unsafe {
         apst_annotation_create(c, j, o, e)
     }),
@@ -54,19 +64,31 @@ const EXPORTS: &[(&str, &str, Call)] = &[
     ("task_review_asset", "params_json", |c, j, o, e| unsafe {
         apst_task_review_asset(c, j, o, e)
     }),
-    ("task_review_asset_ext", "params_json", |c, j, o, e| unsafe {
-        apst_task_review_asset_ext(c, j, o, e)
+    (
+        "task_review_asset_ext",
+        "params_json",
+        |c, j, o, e| unsafe { apst_task_review_asset_ext(c, j, o, e) },
+    ),
+    ("webhook_create", "params_json", |c, j, o, e| unsafe {
+        apst_webhook_create(c, j, o, e)
     }),
-    ("webhook_create", "params_json", |c, j, o, e| unsafe { apst_webhook_create(c, j, o, e) }),
     ("review_link_create", "options_json", |c, j, o, e| unsafe {
         apst_review_link_create(c, c"P1".as_ptr(), c"Round 1".as_ptr(), j, o, e)
     }),
-    ("review_link_create_id", "options_json", |c, j, o, e| unsafe {
-        apst_review_link_create_id(c, c"P1".as_ptr(), c"Round 1".as_ptr(), j, o, e)
-    }),
-    ("review_link_add_assets", "asset_uids_json", |c, j, o, e| unsafe {
-        apst_review_link_add_assets(c, c"P1".as_ptr(), c"L1".as_ptr(), j, o, e)
-    }),
+    (
+        "review_link_create_id",
+        "options_json",
+        |c, j, o, e| unsafe {
+            apst_review_link_create_id(c, c"P1".as_ptr(), c"Round 1".as_ptr(), j, o, e)
+        },
+    ),
+    (
+        "review_link_add_assets",
+        "asset_uids_json",
+        |c, j, o, e| unsafe {
+            apst_review_link_add_assets(c, c"P1".as_ptr(), c"L1".as_ptr(), j, o, e)
+        },
+    ),
     ("review_link_send", "send_json", |c, j, o, e| unsafe {
         apst_review_link_send(c, c"P1".as_ptr(), c"L1".as_ptr(), j, o, e)
     }),
@@ -89,8 +111,14 @@ fuzz_target!(|data: &[u8]| {
     let rc = call(client(), arg.as_ptr(), &mut out, &mut err);
     assert!(out.is_null(), "{name}: no output on failure");
     assert!(!err.is_null(), "{name}: an error for {rc:?}");
-    let msg = unsafe { CStr::from_ptr(apst_error_message(err)) }.to_str().unwrap().to_owned();
-    let fields = unsafe { CStr::from_ptr(apst_error_fields_json(err)) }.to_str().unwrap().to_owned();
+    let msg = unsafe { CStr::from_ptr(apst_error_message(err)) }
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let fields = unsafe { CStr::from_ptr(apst_error_fields_json(err)) }
+        .to_str()
+        .unwrap()
+        .to_owned();
     unsafe { apst_error_free(err) };
     assert!(!msg.is_empty());
     match rc {

@@ -4,9 +4,9 @@
 //! hands out parses again to the very same JSON.
 #![no_main]
 
-use apst_ffi::*;
 use approvalstudio::webhook::{verify, Event};
 use approvalstudio_fuzz::request;
+use apst_ffi::*;
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 use std::ffi::{c_char, CStr, CString};
@@ -19,17 +19,27 @@ fn parse(body: &[u8], header: *const c_char, expected: *const c_char) -> (apst_r
     let mut out: *mut c_char = null_mut();
     let mut err: *mut apst_error = null_mut();
     // A non-NULL pointer also for an empty body.
-    let ptr = if body.is_empty() { [0u8].as_ptr() } else { body.as_ptr() };
-    let rc = unsafe { apst_webhook_parse_event(ptr, body.len(), header, expected, &mut out, &mut err) };
+    let ptr = if body.is_empty() {
+        [0u8].as_ptr()
+    } else {
+        body.as_ptr()
+    };
+    let rc =
+        unsafe { apst_webhook_parse_event(ptr, body.len(), header, expected, &mut out, &mut err) };
     if rc == apst_result::APST_OK {
         assert!(err.is_null());
-        let s = unsafe { CStr::from_ptr(out) }.to_str().expect("UTF-8 JSON").to_owned();
+        let s = unsafe { CStr::from_ptr(out) }
+            .to_str()
+            .expect("UTF-8 JSON")
+            .to_owned();
         unsafe { apst_string_free(out) };
         (rc, s)
     } else {
         assert!(out.is_null());
         assert!(!err.is_null());
-        let s = unsafe { CStr::from_ptr(apst_error_message(err)) }.to_string_lossy().into_owned();
+        let s = unsafe { CStr::from_ptr(apst_error_message(err)) }
+            .to_string_lossy()
+            .into_owned();
         unsafe { apst_error_free(err) };
         assert!(!s.is_empty());
         (rc, s)
@@ -39,7 +49,10 @@ fn parse(body: &[u8], header: *const c_char, expected: *const c_char) -> (apst_r
 fuzz_target!(|data: &[u8]| {
     let (header, body) = match request(data) {
         Some(r) => (
-            r.headers.get("api-secret").map(|v| v.as_bytes().to_vec()).unwrap_or_default(),
+            r.headers
+                .get("api-secret")
+                .map(|v| v.as_bytes().to_vec())
+                .unwrap_or_default(),
             r.body,
         ),
         None => (Vec::new(), data),
@@ -50,7 +63,8 @@ fuzz_target!(|data: &[u8]| {
     // apst_webhook_verify == webhook::verify.
     let mut valid = false;
     let mut err = null_mut();
-    let rc = unsafe { apst_webhook_verify(header_c.as_ptr(), SECRET.as_ptr(), &mut valid, &mut err) };
+    let rc =
+        unsafe { apst_webhook_verify(header_c.as_ptr(), SECRET.as_ptr(), &mut valid, &mut err) };
     let expected_ok = match header_str {
         Some(h) => {
             assert_eq!(rc, apst_result::APST_OK);
@@ -83,11 +97,16 @@ fuzz_target!(|data: &[u8]| {
             let id = CString::new(e.event_id().replace('\0', "")).unwrap();
             let mut d = null_mut();
             let mut err = null_mut();
-            assert_eq!(unsafe { apst_webhook_deduplicator_new(4, &mut d, &mut err) }, apst_result::APST_OK);
+            assert_eq!(
+                unsafe { apst_webhook_deduplicator_new(4, &mut d, &mut err) },
+                apst_result::APST_OK
+            );
             for want in [true, false, false] {
                 let mut first = !want;
                 assert_eq!(
-                    unsafe { apst_webhook_deduplicator_first_time(d, id.as_ptr(), &mut first, &mut err) },
+                    unsafe {
+                        apst_webhook_deduplicator_first_time(d, id.as_ptr(), &mut first, &mut err)
+                    },
                     apst_result::APST_OK
                 );
                 assert_eq!(first, want);

@@ -34,8 +34,7 @@ fuzz_target!(|data: &[u8]| {
                 "a wait of {d:?} overflows the clock"
             );
         }
-        if let Some(n) = header_str(&r.headers, "retry-after").and_then(|v| v.parse::<u32>().ok())
-        {
+        if let Some(n) = header_str(&r.headers, "retry-after").and_then(|v| v.parse::<u32>().ok()) {
             if n <= 365 * 86_400 {
                 assert_eq!(ra, Some(Duration::from_secs(n.into())), "Retry-After: {n}");
             }
@@ -53,8 +52,8 @@ fuzz_target!(|data: &[u8]| {
                 true
             }
         };
-        let remaining = header_str(&r.headers, "x-rate-limit-remaining")
-            .and_then(|v| v.parse::<i64>().ok());
+        let remaining =
+            header_str(&r.headers, "x-rate-limit-remaining").and_then(|v| v.parse::<i64>().ok());
         if observed
             && remaining.is_some_and(|n| n <= 0)
             && rr.is_some_and(|d| d >= Duration::from_secs(5))

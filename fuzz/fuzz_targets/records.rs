@@ -50,7 +50,9 @@ fuzz_target!(|data: &[u8]| {
         let fast = d.write_json.as_ref().expect("records always write");
         assert_eq!(fast, &d.serde_json, "{name}: WriteJson == serde_json");
         let back: Value = serde_json::from_str(fast).expect("the output is JSON");
-        let again = decode(name, back.clone()).unwrap().expect("the output decodes");
+        let again = decode(name, back.clone())
+            .unwrap()
+            .expect("the output decodes");
         assert_eq!(
             again.write_json.as_ref().unwrap(),
             fast,
@@ -65,7 +67,10 @@ fuzz_target!(|data: &[u8]| {
                     o.remove("token");
                 }
                 if !others.to_string().contains(secret.as_str()) {
-                    assert!(!d.debug.contains(secret.as_str()), "{name} Debug shows the secret");
+                    assert!(
+                        !d.debug.contains(secret.as_str()),
+                        "{name} Debug shows the secret"
+                    );
                 }
             }
         }

@@ -73,16 +73,24 @@ fn check_parse(body: &[u8]) -> Option<String> {
         assert_eq!(parsed.unwrap_err().kind(), ErrorKind::Decode);
         return None;
     };
-    let ty = field(o, "EventType").and_then(Value::as_str).filter(|t| !t.is_empty());
+    let ty = field(o, "EventType")
+        .and_then(Value::as_str)
+        .filter(|t| !t.is_empty());
     let Some(ty) = ty else {
-        assert_eq!(parsed.unwrap_err().kind(), ErrorKind::Decode, "no EventType");
+        assert_eq!(
+            parsed.unwrap_err().kind(),
+            ErrorKind::Decode,
+            "no EventType"
+        );
         return None;
     };
     let e = parsed.unwrap_or_else(|e| panic!("an object with an EventType parses: {e}"));
     assert_eq!(e.event_type(), ty);
     let id = field(o, "EventId").and_then(Value::as_str).unwrap_or("");
     assert_eq!(e.event_id(), id);
-    let created = field(o, "Created").and_then(Value::as_str).and_then(parse_date);
+    let created = field(o, "Created")
+        .and_then(Value::as_str)
+        .and_then(parse_date);
     assert_eq!(e.created(), created);
     let known = EVENT_TYPES.iter().any(|t| t.eq_ignore_ascii_case(ty));
     assert_eq!(known, !matches!(e, Event::Other { .. }), "{ty}");
@@ -96,7 +104,11 @@ fn check_parse(body: &[u8]) -> Option<String> {
         assert_eq!(e2.event_id(), e.event_id());
         assert_eq!(e2.event_type(), e.event_type());
         assert_eq!(e2.created(), e.created(), "Created survives {again}");
-        assert_eq!(to_json(&e2), Some(again), "serialize(parse(serialize(e))) is stable");
+        assert_eq!(
+            to_json(&e2),
+            Some(again),
+            "serialize(parse(serialize(e))) is stable"
+        );
     }
     Some(e.event_id().to_string())
 }
