@@ -459,7 +459,8 @@ int main(void) {
     }
     CHECK(state != NULL && strcmp(state, "Archived") == 0);
     apst_string_free(state);
-    REQUIRE_OK(apst_asset_delete(client, asset, &err));
+    /* An Archived project is read-only: its assets go with the project itself. */
+    CHECK_RESULT(APST_NOT_ACCEPTABLE, apst_asset_delete(client, asset, &err));
     REQUIRE_OK(apst_project_delete(client, project, &err));
     CHECK_RESULT(APST_NOT_FOUND, apst_project_get(client, project, &json, &err));
     CHECK(json == NULL);

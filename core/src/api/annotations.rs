@@ -81,6 +81,9 @@ impl<'a> Annotations<'a> {
     pub async fn create(&self, a: NewAnnotation) -> Result<Annotation> {
         v::uid("assetUID", &a.asset_uid)?;
         v::non_empty("text", &a.text)?;
+        if let Some(p) = a.page {
+            v::int32("page", u64::from(p))?;
+        }
         if let Some(p) = &a.parent_uid {
             v::uid("parentUID", p)?;
         }
