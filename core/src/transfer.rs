@@ -539,7 +539,11 @@ fn upload_form(
         })?,
     };
     v::file_name(
-        if u.file_name.is_some() { "file_name" } else { "path" },
+        if u.file_name.is_some() {
+            "file_name"
+        } else {
+            "path"
+        },
         &name,
     )?;
     let mime = u.content_type.clone().unwrap_or_else(|| {
