@@ -131,6 +131,11 @@ pub fn parse_date(s: &str) -> Option<DateTime<Utc>> {
     if let Ok(d) = DateTime::parse_from_rfc3339(s) {
         return Some(d.with_timezone(&Utc));
     }
+    // chrono's own form, which is what the records serialize to, also for years outside
+    // 0000-9999 (`-2020-10-22T00:00:00Z`, `+10000-01-01T00:00:00Z`) that RFC 3339 can't hold.
+    if let Ok(d) = s.parse::<DateTime<chrono::FixedOffset>>() {
+        return Some(d.with_timezone(&Utc));
+    }
     for fmt in [
         "%Y-%m-%dT%H:%M:%S%.f",
         "%Y-%m-%d %H:%M:%S%.f",
@@ -913,6 +918,24 @@ mod tests {
         assert!(parse_date("2021-02-18T14:08:08.615088Z").is_some());
         assert!(parse_date("2020-12-07").is_some());
         assert!(parse_date("nope").is_none());
+    }
+
+    #[test]
+    fn dates_outside_four_digit_years_read_back() {
+        // Found by fuzz/fuzz_targets/records.rs: `-2020-10-22` was read, but the record's
+        // JSON (`"-2020-10-22T00:00:00Z"`) was not: a record did not survive its own JSON.
+        for s in ["-2020-10-22", "+10000-01-01T00:00:00", "0000-01-01"] {
+            let d = parse_date(s).unwrap();
+            let written = serde_json::to_value(d).unwrap();
+            assert_eq!(
+                parse_date(written.as_str().unwrap()),
+                Some(d),
+                "{s} -> {written}"
+            );
+            let a = Asset::from_raw(json!({"assetUID": "A", "created": s}));
+            let again = Asset::from_raw(serde_json::to_value(&a).unwrap());
+            assert_eq!(again.created, Some(d));
+        }
     }
 
     #[test]

@@ -105,7 +105,8 @@ pub const MAX_UID: usize = 64;
 pub const MAX_QUERY: usize = 1000;
 
 /// A UID: 1 to [`MAX_UID`] ASCII letters, digits, `-`, `_`, `{`, `}` (GUIDs in any spelling).
-pub(crate) fn uid(field: &str, v: &str) -> Result<()> {
+/// Public for the C and Python faces, to name their own argument in the error.
+pub fn uid(field: &str, v: &str) -> Result<()> {
     if v.is_empty() {
         return Err(Error::invalid_input(field, "must be a non-empty UID"));
     }
@@ -162,7 +163,11 @@ pub(crate) fn uids(field: &str, v: &[String], min: usize, max: usize) -> Result<
     if v.len() < min || v.len() > max {
         return Err(Error::invalid_input(
             field,
-            format!("must hold {min} to {max} UIDs (got {})", v.len()),
+            if max == usize::MAX {
+                format!("must hold at least {min} UID(s) (got {})", v.len())
+            } else {
+                format!("must hold {min} to {max} UIDs (got {})", v.len())
+            },
         ));
     }
     for u in v {

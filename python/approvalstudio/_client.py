@@ -1,7 +1,12 @@
 """The client: :class:`Client` and its resource groups.
 
 Every method is a blocking call into the Rust core that releases the GIL while it waits, can
-be interrupted with Ctrl-C, and raises the exceptions of :mod:`approvalstudio.errors`.
+be interrupted with Ctrl-C, and raises the exceptions of :mod:`approvalstudio.errors`. A bad
+argument raises :class:`~approvalstudio.InvalidInputError` (a ``ValueError``) before anything
+is sent, its message starting with the argument's name; an argument of the wrong type raises
+its subclass :class:`~approvalstudio.ArgumentTypeError` (also a ``TypeError``). Lists are
+``list`` or ``tuple`` (not a ``str``, ``dict`` or ``set``), text must be encodable as UTF-8,
+URLs and tokens must not contain NUL, CR or LF.
 """
 
 from __future__ import annotations
@@ -14,7 +19,6 @@ from typing import (
     Any,
     Callable,
     Dict,
-    Iterable,
     List,
     Mapping,
     Optional,
@@ -25,6 +29,7 @@ from typing import (
     Union,
 )
 
+from . import _args as _a
 from . import _native
 from .models import (
     Annotation,
@@ -71,108 +76,25 @@ StrPath = Union[str, "os.PathLike[str]"]
 
 ProgressCallback = Callable[[Progress], Any]
 """Called with a :class:`Progress` at most every ~100 ms and once at the end, on the calling
-thread with the GIL held. Raising an exception cancels the transfer and the exception
-propagates unchanged."""
+thread with the GIL held; ``done`` never goes back. Raising an exception cancels the transfer
+and the exception propagates unchanged, at any call, the final one included: the final call
+comes before the upload's last bytes are sent and before a download is moved into place, so a
+cancelled upload creates nothing and a cancelled download leaves no file. (Should the core
+report that the effect was applied anyway, a :class:`~approvalstudio.CancelledError` with
+``applied`` and ``created_uid`` is raised instead, the callback's exception as its
+``__cause__``.)"""
 
 R = TypeVar("R", bound=Record)
 
-
-# -- argument checking (wrong types fail here, with the argument's name) -----------------------
-
-
-def _type_error(name: str, expected: str, value: Any) -> TypeError:
-    return TypeError(f"{name} must be {expected}, not {type(value).__name__}")
-
-
-def _str(name: str, value: Any) -> str:
-    if not isinstance(value, str):
-        raise _type_error(name, "str", value)
-    return value
+MAX_RETRIES = 99
+"""The largest ``max_retries`` (100 attempts)."""
+MAX_CONCURRENCY = 32
+"""The largest ``concurrency`` of :meth:`Assets.upload_many`."""
+MAX_PAGE = 2**32 - 1
+"""The largest annotation ``page``."""
 
 
-def _opt_str(name: str, value: Any) -> Optional[str]:
-    return None if value is None else _str(name, value)
-
-
-def _strs(name: str, value: Any) -> List[str]:
-    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        raise _type_error(name, "a list of str", value)
-    out = list(value)
-    for i, v in enumerate(out):
-        if not isinstance(v, str):
-            raise TypeError(f"{name}[{i}] must be str, not {type(v).__name__}")
-    return out
-
-
-def _opt_strs(name: str, value: Any) -> Optional[List[str]]:
-    return None if value is None else _strs(name, value)
-
-
-def _bool(name: str, value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise _type_error(name, "bool", value)
-    return value
-
-
-def _opt_bool(name: str, value: Any) -> Optional[bool]:
-    return None if value is None else _bool(name, value)
-
-
-def _opt_int(name: str, value: Any) -> Optional[int]:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _type_error(name, "int", value)
-    return value
-
-
-def _opt_float(name: str, value: Any) -> Optional[float]:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _type_error(name, "a number", value)
-    return float(value)
-
-
-def _opt_date(name: str, value: Any) -> Optional[str]:
-    """datetime (naive = UTC) or date → RFC 3339 string in UTC."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
-    if isinstance(value, date):
-        return f"{value.isoformat()}T00:00:00Z"
-    raise _type_error(name, "a datetime or date", value)
-
-
-def _enum(name: str, value: Any, cls: Any) -> str:
-    if isinstance(value, cls):
-        return str(value.value)
-    if isinstance(value, str):
-        return value
-    raise _type_error(name, f"{cls.__name__} or str", value)
-
-
-def _opt_enum(name: str, value: Any, cls: Any) -> Optional[str]:
-    return None if value is None else _enum(name, value, cls)
-
-
-def _path(name: str, value: Any) -> bytes:
-    """str or os.PathLike → the path's bytes (so non-UTF-8 names survive)."""
-    if isinstance(value, bytes) or not isinstance(value, (str, os.PathLike)):
-        raise _type_error(name, "str or os.PathLike", value)
-    p = os.fspath(value)
-    if isinstance(p, bytes):
-        raise _type_error(name, "str or os.PathLike[str]", value)
-    return os.fsencode(p)
-
-
-def _progress(name: str, value: Any) -> Optional[ProgressCallback]:
-    if value is not None and not callable(value):
-        raise _type_error(name, "callable or None", value)
-    return value  # type: ignore[no-any-return]
+# -- argument checking: see _args (wrong types and values fail there, naming the argument) ---
 
 
 def _records(cls: Type[R], items: Any) -> List[R]:
@@ -195,9 +117,10 @@ class Client:
         username, password: credentials; the client logs in on first use and re-logs in
             before the token expires, or once on a 401.
         token: a bearer token obtained elsewhere (instead of username/password).
-        timeout: connect and read timeout in seconds (not a whole-transfer timeout).
-        max_retries: retries after the first attempt for retryable failures (default 3,
-            i.e. 4 attempts; creates and uploads are never retried once sent).
+        timeout: connect and read timeout in seconds (not a whole-transfer timeout): more
+            than 0, at most one year (31 536 000).
+        max_retries: retries after the first attempt for retryable failures, 0 to 99
+            (default 3, i.e. 4 attempts; creates and uploads are never retried once sent).
 
     The client is thread-safe: share one between threads. Use it as a context manager, or
     call :meth:`close`. The password and token never appear in ``repr``, logs or errors.
@@ -214,12 +137,12 @@ class Client:
         max_retries: Optional[int] = None,
     ) -> None:
         self._native = _native.NativeClient(
-            _str("base_url", base_url),
-            _opt_str("username", username),
-            _opt_str("password", password),
-            _opt_str("token", token),
-            _opt_float("timeout", timeout),
-            _opt_int("max_retries", max_retries),
+            _a.single_line("base_url", base_url),
+            _a.opt_text("username", username),
+            _a.opt_text("password", password),
+            _a.opt_single_line("token", token),
+            _a.opt_number("timeout", timeout),
+            _a.opt_integer("max_retries", max_retries, 0, MAX_RETRIES),
         )
         self._base_url = base_url
         self._username = username
@@ -251,12 +174,12 @@ class Client:
     def login(self) -> LoginResult:
         """Logs in now (otherwise done on first use) and returns the token's expiry. The token
         itself is in ``LoginResult.token`` and never shown by ``repr``."""
-        return LoginResult._from_native(self._call("token.login", {}))
+        return LoginResult._from_native(self._call("login", {}))
 
     def validate(self) -> bool:
         """True when the current token is accepted by the server (``GET token/validate``),
         False when it is rejected (401); other failures raise."""
-        return bool(self._call("token.validate", {}))
+        return bool(self._call("validate", {}))
 
     def close(self) -> None:
         """Releases the client's connections. Further calls raise ``RuntimeError``."""
@@ -312,15 +235,18 @@ class Projects(_Resource):
         args = {
             "states": None
             if states is None
-            else [_enum(f"states[{i}]", s, ProjectState) for i, s in enumerate(_list(states))],
-            "query": _opt_str("query", query),
-            "load_assets": _bool("load_assets", load_assets),
-            "load_last_version_assets": _bool(
+            else [
+                _a.enum_value(f"states[{i}]", s, ProjectState)
+                for i, s in enumerate(_a.seq("states", states, "a list of ProjectState"))
+            ],
+            "query": _a.opt_text("query", query),
+            "load_assets": _a.boolean("load_assets", load_assets),
+            "load_last_version_assets": _a.boolean(
                 "load_last_version_assets", load_last_version_assets
             ),
-            "load_tasks": _bool("load_tasks", load_tasks),
-            "load_refdocs": _bool("load_refdocs", load_refdocs),
-            "load_metadata": _bool("load_metadata", load_metadata),
+            "load_tasks": _a.boolean("load_tasks", load_tasks),
+            "load_refdocs": _a.boolean("load_refdocs", load_refdocs),
+            "load_metadata": _a.boolean("load_metadata", load_metadata),
         }
         return _records(Project, self._call("projects.list", args))
 
@@ -336,14 +262,14 @@ class Projects(_Resource):
     ) -> Project:
         """One project by UID (raises NotFoundError when unknown)."""
         args = {
-            "project_uid": _str("project_uid", project_uid),
-            "load_assets": _bool("load_assets", load_assets),
-            "load_last_version_assets": _bool(
+            "project_uid": _a.text("project_uid", project_uid),
+            "load_assets": _a.boolean("load_assets", load_assets),
+            "load_last_version_assets": _a.boolean(
                 "load_last_version_assets", load_last_version_assets
             ),
-            "load_tasks": _bool("load_tasks", load_tasks),
-            "load_refdocs": _bool("load_refdocs", load_refdocs),
-            "load_metadata": _bool("load_metadata", load_metadata),
+            "load_tasks": _a.boolean("load_tasks", load_tasks),
+            "load_refdocs": _a.boolean("load_refdocs", load_refdocs),
+            "load_metadata": _a.boolean("load_metadata", load_metadata),
         }
         return Project._from_native(self._call("projects.get", args))
 
@@ -369,18 +295,18 @@ class Projects(_Resource):
         at most 50 characters, description 200, at most 20 tags of 25 characters.
         """
         args = {
-            "name": _str("name", name),
-            "owner_uids": _strs("owner_uids", owner_uids),
-            "client_uid": _opt_str("client_uid", client_uid),
-            "customer": _opt_str("customer", customer),
-            "project": _opt_str("project", project),
-            "design": _opt_str("design", design),
-            "revision": _opt_str("revision", revision),
-            "description": _opt_str("description", description),
-            "tags": _opt_strs("tags", tags),
-            "due_date": _opt_date("due_date", due_date),
-            "template_uid": _opt_str("template_uid", template_uid),
-            "folder_uid": _opt_str("folder_uid", folder_uid),
+            "name": _a.text("name", name),
+            "owner_uids": _a.texts("owner_uids", owner_uids),
+            "client_uid": _a.opt_text("client_uid", client_uid),
+            "customer": _a.opt_text("customer", customer),
+            "project": _a.opt_text("project", project),
+            "design": _a.opt_text("design", design),
+            "revision": _a.opt_text("revision", revision),
+            "description": _a.opt_text("description", description),
+            "tags": _a.opt_texts("tags", tags),
+            "due_date": _a.opt_rfc3339("due_date", due_date),
+            "template_uid": _a.opt_text("template_uid", template_uid),
+            "folder_uid": _a.opt_text("folder_uid", folder_uid),
         }
         return Project._from_native(self._call("projects.create", args))
 
@@ -404,40 +330,40 @@ class Projects(_Resource):
         """Updates the given fields of a project (others unchanged). StateConflictError when
         the project is Completed, Archived or InTransit."""
         args = {
-            "project_uid": _str("project_uid", project_uid),
-            "name": _opt_str("name", name),
-            "owner_uids": _opt_strs("owner_uids", owner_uids),
-            "client_uid": _opt_str("client_uid", client_uid),
-            "customer": _opt_str("customer", customer),
-            "project": _opt_str("project", project),
-            "design": _opt_str("design", design),
-            "revision": _opt_str("revision", revision),
-            "description": _opt_str("description", description),
-            "tags": _opt_strs("tags", tags),
-            "due_date": _opt_date("due_date", due_date),
-            "template_uid": _opt_str("template_uid", template_uid),
-            "folder_uid": _opt_str("folder_uid", folder_uid),
+            "project_uid": _a.text("project_uid", project_uid),
+            "name": _a.opt_text("name", name),
+            "owner_uids": _a.opt_texts("owner_uids", owner_uids),
+            "client_uid": _a.opt_text("client_uid", client_uid),
+            "customer": _a.opt_text("customer", customer),
+            "project": _a.opt_text("project", project),
+            "design": _a.opt_text("design", design),
+            "revision": _a.opt_text("revision", revision),
+            "description": _a.opt_text("description", description),
+            "tags": _a.opt_texts("tags", tags),
+            "due_date": _a.opt_rfc3339("due_date", due_date),
+            "template_uid": _a.opt_text("template_uid", template_uid),
+            "folder_uid": _a.opt_text("folder_uid", folder_uid),
         }
         return Project._from_native(self._call("projects.update", args))
 
     def delete(self, project_uid: str) -> None:
         """Deletes a project (only Completed or Archived ones: else StateConflictError)."""
-        self._call("projects.delete", {"project_uid": _str("project_uid", project_uid)})
+        self._call("projects.delete", {"project_uid": _a.text("project_uid", project_uid)})
 
     def set_state(self, project_uid: str, state: Union[ProjectState, str]) -> None:
         """Changes a project's state (``InTransit`` can't be requested)."""
         self._call(
             "projects.set_state",
             {
-                "project_uid": _str("project_uid", project_uid),
-                "state": _enum("state", state, ProjectState),
+                "project_uid": _a.text("project_uid", project_uid),
+                "state": _a.enum_value("state", state, ProjectState),
             },
         )
 
     def proof_report_url(self, project_uid: str) -> str:
         """The download URL of the project's proof report (a PDF)."""
         return str(
-            self._call("projects.proof_report", {"project_uid": _str("project_uid", project_uid)})
+            self._call("projects.proof_report_url", {"project_uid": _a.text("project_uid", project_uid)})
         )
 
     def download_proof_report(
@@ -452,8 +378,8 @@ class Projects(_Resource):
         nothing under the target name."""
         res = self._call(
             "projects.download_proof_report",
-            {"project_uid": _str("project_uid", project_uid), "path": _path("path", path)},
-            _progress("progress", progress),
+            {"project_uid": _a.text("project_uid", project_uid), "path": _a.path("path", path)},
+            _a.callback("progress", progress),
         )
         return _fs_path(res)
 
@@ -461,7 +387,7 @@ class Projects(_Resource):
         """The project's metadata entries."""
         return _records(
             MetaEntry,
-            self._call("projects.meta", {"project_uid": _str("project_uid", project_uid)}),
+            self._call("projects.meta", {"project_uid": _a.text("project_uid", project_uid)}),
         )
 
     def set_meta(self, project_uid: str, key: str, value: str) -> None:
@@ -469,9 +395,9 @@ class Projects(_Resource):
         self._call(
             "projects.set_meta",
             {
-                "project_uid": _str("project_uid", project_uid),
-                "key": _str("key", key),
-                "value": _str("value", value),
+                "project_uid": _a.text("project_uid", project_uid),
+                "key": _a.text("key", key),
+                "value": _a.text("value", value),
             },
         )
 
@@ -479,16 +405,16 @@ class Projects(_Resource):
         """Removes one metadata entry."""
         self._call(
             "projects.delete_meta",
-            {"project_uid": _str("project_uid", project_uid), "key": _str("key", key)},
+            {"project_uid": _a.text("project_uid", project_uid), "key": _a.text("key", key)},
         )
 
     def move_to_kanban_column(self, project_uid: str, kanban_column_uid: str) -> None:
         """Moves the project to a kanban column (UIDs from ``client.users.list()``)."""
         self._call(
-            "projects.move_to_column",
+            "projects.move_to_kanban_column",
             {
-                "project_uid": _str("project_uid", project_uid),
-                "kanban_column_uid": _str("kanban_column_uid", kanban_column_uid),
+                "project_uid": _a.text("project_uid", project_uid),
+                "kanban_column_uid": _a.text("kanban_column_uid", kanban_column_uid),
             },
         )
 
@@ -497,16 +423,10 @@ class Projects(_Resource):
         self._call(
             "projects.move_to_folder",
             {
-                "project_uid": _str("project_uid", project_uid),
-                "folder_uid": _str("folder_uid", folder_uid),
+                "project_uid": _a.text("project_uid", project_uid),
+                "folder_uid": _a.text("folder_uid", folder_uid),
             },
         )
-
-
-def _list(v: Any) -> List[Any]:
-    if isinstance(v, (str, bytes)) or not isinstance(v, Iterable):
-        raise _type_error("states", "a list", v)
-    return list(v)
 
 
 class Assets(_Resource):
@@ -517,12 +437,12 @@ class Assets(_Resource):
     def get(self, asset_uid: str) -> Asset:
         """One asset (version) by UID."""
         return Asset._from_native(
-            self._call("assets.get", {"asset_uid": _str("asset_uid", asset_uid)})
+            self._call("assets.get", {"asset_uid": _a.text("asset_uid", asset_uid)})
         )
 
     def delete(self, asset_uid: str) -> None:
         """Deletes an asset with its tasks, comments and attachments (unrecoverable)."""
-        self._call("assets.delete", {"asset_uid": _str("asset_uid", asset_uid)})
+        self._call("assets.delete", {"asset_uid": _a.text("asset_uid", asset_uid)})
 
     def upload(
         self,
@@ -543,13 +463,13 @@ class Assets(_Resource):
             self._call(
                 "assets.upload",
                 {
-                    "project_uid": _str("project_uid", project_uid),
-                    "path": _path("path", path),
-                    "task_uid": _opt_str("task_uid", task_uid),
-                    "file_name": _opt_str("file_name", file_name),
-                    "content_type": _opt_str("content_type", content_type),
+                    "project_uid": _a.text("project_uid", project_uid),
+                    "path": _a.path("path", path),
+                    "task_uid": _a.opt_text("task_uid", task_uid),
+                    "file_name": _a.opt_text("file_name", file_name),
+                    "content_type": _a.opt_single_line("content_type", content_type),
                 },
-                _progress("progress", progress),
+                _a.callback("progress", progress),
             )
         )
 
@@ -566,10 +486,10 @@ class Assets(_Resource):
             self._call(
                 "assets.upload_url",
                 {
-                    "project_uid": _str("project_uid", project_uid),
-                    "url": _str("url", url),
-                    "task_uid": _opt_str("task_uid", task_uid),
-                    "file_name": _opt_str("file_name", file_name),
+                    "project_uid": _a.text("project_uid", project_uid),
+                    "url": _a.single_line("url", url),
+                    "task_uid": _a.opt_text("task_uid", task_uid),
+                    "file_name": _a.opt_text("file_name", file_name),
                 },
             )
         )
@@ -582,17 +502,18 @@ class Assets(_Resource):
         concurrency: int = 4,
         progress: Optional[ProgressCallback] = None,
     ) -> List[UploadResult]:
-        """Uploads many files, ``concurrency`` at a time; returns one :class:`UploadResult`
-        per file, in order (a failed file does not stop the others). ``progress`` receives
-        the overall bytes; ``Progress.path`` names the file that advanced."""
-        if isinstance(paths, (str, bytes, os.PathLike)) or not isinstance(paths, Iterable):
-            raise _type_error("paths", "a list of paths", paths)
-        plist = [_path(f"paths[{i}]", p) for i, p in enumerate(paths)]
-        conc = _opt_int("concurrency", concurrency)
+        """Uploads many files, ``concurrency`` (1 to 32) at a time; returns one
+        :class:`UploadResult` per file, in order (a failed file does not stop the others).
+        ``progress`` receives the overall bytes; ``Progress.path`` names the file that
+        advanced. Raising in ``progress`` cancels the batch and propagates; files already
+        uploaded (or whose last bytes were already sent) stay: a batch has no single commit
+        point, so list the project's assets to see which."""
+        plist = [_a.path(f"paths[{i}]", p) for i, p in enumerate(_a.seq("paths", paths, "a list of paths"))]
+        conc = _a.integer("concurrency", concurrency, 1, MAX_CONCURRENCY)
         results = self._call(
             "assets.upload_many",
-            {"project_uid": _str("project_uid", project_uid), "paths": plist, "concurrency": conc},
-            _progress("progress", progress),
+            {"project_uid": _a.text("project_uid", project_uid), "paths": plist, "concurrency": conc},
+            _a.callback("progress", progress),
         )
         out: List[UploadResult] = []
         for path, uid, err in results:
@@ -603,11 +524,11 @@ class Assets(_Resource):
 
     def wait_processed(self, asset_uid: str, *, timeout: float = 300.0) -> Asset:
         """Polls the asset (with backoff) until it is Processed or Failed and returns it;
-        RequestTimeoutError after ``timeout`` seconds."""
+        RequestTimeoutError after ``timeout`` seconds (0 to one year, 31 536 000)."""
         return Asset._from_native(
             self._call(
                 "assets.wait_processed",
-                {"asset_uid": _str("asset_uid", asset_uid), "timeout": _opt_float("timeout", timeout)},
+                {"asset_uid": _a.text("asset_uid", asset_uid), "timeout": _a.number("timeout", timeout)},
             )
         )
 
@@ -623,14 +544,14 @@ class Assets(_Resource):
         leaves a partial file under the target name."""
         res = self._call(
             "assets.download",
-            {"asset_uid": _str("asset_uid", asset_uid), "path": _path("path", path)},
-            _progress("progress", progress),
+            {"asset_uid": _a.text("asset_uid", asset_uid), "path": _a.path("path", path)},
+            _a.callback("progress", progress),
         )
         return _fs_path(res)
 
     def proof_report_url(self, asset_uid: str) -> str:
         """The download URL of the asset's proof report (a PDF)."""
-        return str(self._call("assets.proof_report", {"asset_uid": _str("asset_uid", asset_uid)}))
+        return str(self._call("assets.proof_report_url", {"asset_uid": _a.text("asset_uid", asset_uid)}))
 
     def download_proof_report(
         self,
@@ -642,8 +563,8 @@ class Assets(_Resource):
         """Downloads the asset's proof report (PDF) to ``path``; returns the file's path."""
         res = self._call(
             "assets.download_proof_report",
-            {"asset_uid": _str("asset_uid", asset_uid), "path": _path("path", path)},
-            _progress("progress", progress),
+            {"asset_uid": _a.text("asset_uid", asset_uid), "path": _a.path("path", path)},
+            _a.callback("progress", progress),
         )
         return _fs_path(res)
 
@@ -668,13 +589,13 @@ class RefDocs(_Resource):
             self._call(
                 "refdocs.upload",
                 {
-                    "project_uid": _str("project_uid", project_uid),
-                    "path": _path("path", path),
-                    "task_uid": _opt_str("task_uid", task_uid),
-                    "file_name": _opt_str("file_name", file_name),
-                    "content_type": _opt_str("content_type", content_type),
+                    "project_uid": _a.text("project_uid", project_uid),
+                    "path": _a.path("path", path),
+                    "task_uid": _a.opt_text("task_uid", task_uid),
+                    "file_name": _a.opt_text("file_name", file_name),
+                    "content_type": _a.opt_single_line("content_type", content_type),
                 },
-                _progress("progress", progress),
+                _a.callback("progress", progress),
             )
         )
 
@@ -691,10 +612,10 @@ class RefDocs(_Resource):
             self._call(
                 "refdocs.upload_url",
                 {
-                    "project_uid": _str("project_uid", project_uid),
-                    "url": _str("url", url),
-                    "task_uid": _opt_str("task_uid", task_uid),
-                    "file_name": _opt_str("file_name", file_name),
+                    "project_uid": _a.text("project_uid", project_uid),
+                    "url": _a.single_line("url", url),
+                    "task_uid": _a.opt_text("task_uid", task_uid),
+                    "file_name": _a.opt_text("file_name", file_name),
                 },
             )
         )
@@ -705,9 +626,9 @@ class RefDocs(_Resource):
             self._call(
                 "refdocs.add_url",
                 {
-                    "project_uid": _str("project_uid", project_uid),
-                    "url": _str("url", url),
-                    "name": _opt_str("name", name),
+                    "project_uid": _a.text("project_uid", project_uid),
+                    "url": _a.single_line("url", url),
+                    "name": _a.opt_text("name", name),
                 },
             )
         )
@@ -715,12 +636,12 @@ class RefDocs(_Resource):
     def get(self, ref_doc_uid: str) -> RefDoc:
         """One reference document by UID."""
         return RefDoc._from_native(
-            self._call("refdocs.get", {"ref_doc_uid": _str("ref_doc_uid", ref_doc_uid)})
+            self._call("refdocs.get", {"ref_doc_uid": _a.text("ref_doc_uid", ref_doc_uid)})
         )
 
     def delete(self, ref_doc_uid: str) -> None:
         """Deletes a reference document."""
-        self._call("refdocs.delete", {"ref_doc_uid": _str("ref_doc_uid", ref_doc_uid)})
+        self._call("refdocs.delete", {"ref_doc_uid": _a.text("ref_doc_uid", ref_doc_uid)})
 
 
 class Tasks(_Resource):
@@ -732,18 +653,19 @@ class Tasks(_Resource):
         """The tasks assigned to the caller, of ``types`` (default all)."""
         t = None
         if types is not None:
-            if isinstance(types, (str, bytes)) or not isinstance(types, Iterable):
-                raise _type_error("types", "a list of TaskType", types)
-            t = [_enum(f"types[{i}]", x, TaskType) for i, x in enumerate(types)]
+            t = [
+                _a.enum_value(f"types[{i}]", x, TaskType)
+                for i, x in enumerate(_a.seq("types", types, "a list of TaskType"))
+            ]
         return _records(Task, self._call("tasks.list", {"types": t}))
 
     def get(self, task_uid: str) -> Task:
         """One task by UID."""
-        return Task._from_native(self._call("tasks.get", {"task_uid": _str("task_uid", task_uid)}))
+        return Task._from_native(self._call("tasks.get", {"task_uid": _a.text("task_uid", task_uid)}))
 
     def delete(self, task_uid: str) -> None:
         """Deletes a task."""
-        self._call("tasks.delete", {"task_uid": _str("task_uid", task_uid)})
+        self._call("tasks.delete", {"task_uid": _a.text("task_uid", task_uid)})
 
     def asset_upload(
         self,
@@ -756,12 +678,12 @@ class Tasks(_Resource):
         """Asks a user to upload assets to a project."""
         return Task._from_native(
             self._call(
-                "tasks.create_asset_upload",
+                "tasks.asset_upload",
                 {
-                    "project_uid": _str("project_uid", project_uid),
-                    "user_uid": _str("user_uid", user_uid),
-                    "due_date": _opt_date("due_date", due_date),
-                    "comment": _opt_str("comment", comment),
+                    "project_uid": _a.text("project_uid", project_uid),
+                    "user_uid": _a.text("user_uid", user_uid),
+                    "due_date": _a.opt_rfc3339("due_date", due_date),
+                    "comment": _a.opt_text("comment", comment),
                 },
             )
         )
@@ -777,12 +699,12 @@ class Tasks(_Resource):
         """Asks a user to upload reference documents to a project."""
         return Task._from_native(
             self._call(
-                "tasks.create_refdoc_upload",
+                "tasks.refdoc_upload",
                 {
-                    "project_uid": _str("project_uid", project_uid),
-                    "user_uid": _str("user_uid", user_uid),
-                    "due_date": _opt_date("due_date", due_date),
-                    "comment": _opt_str("comment", comment),
+                    "project_uid": _a.text("project_uid", project_uid),
+                    "user_uid": _a.text("user_uid", user_uid),
+                    "due_date": _a.opt_rfc3339("due_date", due_date),
+                    "comment": _a.opt_text("comment", comment),
                 },
             )
         )
@@ -799,13 +721,13 @@ class Tasks(_Resource):
         """Asks a user of the tenant to review assets."""
         return Task._from_native(
             self._call(
-                "tasks.create_review",
+                "tasks.review_asset",
                 {
-                    "project_uid": _str("project_uid", project_uid),
-                    "user_uid": _str("user_uid", user_uid),
-                    "asset_uids": _strs("asset_uids", asset_uids),
-                    "due_date": _opt_date("due_date", due_date),
-                    "comment": _opt_str("comment", comment),
+                    "project_uid": _a.text("project_uid", project_uid),
+                    "user_uid": _a.text("user_uid", user_uid),
+                    "asset_uids": _a.texts("asset_uids", asset_uids),
+                    "due_date": _a.opt_rfc3339("due_date", due_date),
+                    "comment": _a.opt_text("comment", comment),
                 },
             )
         )
@@ -828,20 +750,20 @@ class Tasks(_Resource):
         ``review_url`` is the link they get."""
         return Task._from_native(
             self._call(
-                "tasks.create_external_review",
+                "tasks.review_asset_ext",
                 {
-                    "project_uid": _str("project_uid", project_uid),
-                    "email": _str("email", email),
-                    "asset_uids": _strs("asset_uids", asset_uids),
-                    "due_date": _opt_date("due_date", due_date),
-                    "password": _opt_str("password", password),
-                    "email_subject": _opt_str("email_subject", email_subject),
-                    "email_language": _opt_enum("email_language", email_language, EmailLanguage),
-                    "comment": _opt_str("comment", comment),
-                    "allow_download_assets": _opt_bool(
+                    "project_uid": _a.text("project_uid", project_uid),
+                    "email": _a.single_line("email", email),
+                    "asset_uids": _a.texts("asset_uids", asset_uids),
+                    "due_date": _a.opt_rfc3339("due_date", due_date),
+                    "password": _a.opt_text("password", password),
+                    "email_subject": _a.opt_text("email_subject", email_subject),
+                    "email_language": _a.opt_enum_value("email_language", email_language, EmailLanguage),
+                    "comment": _a.opt_text("comment", comment),
+                    "allow_download_assets": _a.opt_boolean(
                         "allow_download_assets", allow_download_assets
                     ),
-                    "read_only": _opt_bool("read_only", read_only),
+                    "read_only": _a.opt_boolean("read_only", read_only),
                 },
             )
         )
@@ -858,9 +780,9 @@ class Tasks(_Resource):
         self._call(
             "tasks.complete",
             {
-                "task_uid": _str("task_uid", task_uid),
-                "status": _opt_enum("status", status, TaskStatus),
-                "comment": _opt_str("comment", comment),
+                "task_uid": _a.text("task_uid", task_uid),
+                "status": _a.opt_enum_value("status", status, TaskStatus),
+                "comment": _a.opt_text("comment", comment),
             },
         )
 
@@ -873,7 +795,7 @@ class Annotations(_Resource):
     def list(self, asset_uid: str) -> List[Annotation]:
         """The annotations and comments of an asset."""
         return _records(
-            Annotation, self._call("annotations.list", {"asset_uid": _str("asset_uid", asset_uid)})
+            Annotation, self._call("annotations.list", {"asset_uid": _a.text("asset_uid", asset_uid)})
         )
 
     def create(
@@ -885,27 +807,20 @@ class Annotations(_Resource):
         region: Optional[Union[Region, Tuple[float, float, float, float], Mapping[str, float]]] = None,
         parent_uid: Optional[str] = None,
     ) -> Annotation:
-        """Writes an annotation on an asset's page (``region`` = x, y, width, height), or a
-        comment on an annotation (``parent_uid``)."""
-        reg: Optional[Dict[str, float]] = None
-        if region is not None:
-            if isinstance(region, Region):
-                reg = {"x": region.x, "y": region.y, "width": region.width, "height": region.height}
-            elif isinstance(region, Mapping):
-                reg = {k: float(region[k]) for k in ("x", "y", "width", "height")}
-            elif isinstance(region, tuple) and len(region) == 4:
-                reg = dict(zip(("x", "y", "width", "height"), map(float, region)))
-            else:
-                raise _type_error("region", "a Region, a dict or an (x, y, width, height) tuple", region)
+        """Writes an annotation on an asset's page (``page``: 0 to 2**32 - 1; ``region`` = x,
+        y, width, height: a :class:`Region`, an ``(x, y, width, height)`` tuple or a dict
+        with exactly those keys, finite numbers, width and height not negative), or a comment
+        on an annotation (``parent_uid``)."""
+        reg = _a.region("region", region, Region)
         return Annotation._from_native(
             self._call(
                 "annotations.create",
                 {
-                    "asset_uid": _str("asset_uid", asset_uid),
-                    "text": _str("text", text),
-                    "page": _opt_int("page", page),
+                    "asset_uid": _a.text("asset_uid", asset_uid),
+                    "text": _a.text("text", text),
+                    "page": _a.opt_integer("page", page, 0, MAX_PAGE),
                     "region": reg,
-                    "parent_uid": _opt_str("parent_uid", parent_uid),
+                    "parent_uid": _a.opt_text("parent_uid", parent_uid),
                 },
             )
         )
@@ -913,23 +828,23 @@ class Annotations(_Resource):
     def delete(self, annotation_uid: str) -> None:
         """Deletes an annotation (only the caller's own)."""
         self._call(
-            "annotations.delete", {"annotation_uid": _str("annotation_uid", annotation_uid)}
+            "annotations.delete", {"annotation_uid": _a.text("annotation_uid", annotation_uid)}
         )
 
     def hide(self, annotation_uid: str) -> None:
         """Hides an annotation (only the caller's own)."""
-        self._call("annotations.hide", {"annotation_uid": _str("annotation_uid", annotation_uid)})
+        self._call("annotations.hide", {"annotation_uid": _a.text("annotation_uid", annotation_uid)})
 
     def complete(self, annotation_uid: str) -> None:
         """Marks an annotation completed."""
         self._call(
-            "annotations.complete", {"annotation_uid": _str("annotation_uid", annotation_uid)}
+            "annotations.complete", {"annotation_uid": _a.text("annotation_uid", annotation_uid)}
         )
 
     def uncomplete(self, annotation_uid: str) -> None:
         """Marks an annotation not completed."""
         self._call(
-            "annotations.uncomplete", {"annotation_uid": _str("annotation_uid", annotation_uid)}
+            "annotations.uncomplete", {"annotation_uid": _a.text("annotation_uid", annotation_uid)}
         )
 
 
@@ -965,20 +880,20 @@ class Webhooks(_Resource):
             self._call(
                 "webhooks.create",
                 {
-                    "url": _str("url", url),
-                    "client_uid": _opt_str("client_uid", client_uid),
-                    "event_type": _opt_str("event_type", event_type),
+                    "url": _a.single_line("url", url),
+                    "client_uid": _a.opt_text("client_uid", client_uid),
+                    "event_type": _a.opt_text("event_type", event_type),
                 },
             )
         )
 
     def delete(self, webhook_uid: str) -> None:
         """Removes a webhook."""
-        self._call("webhooks.delete", {"webhook_uid": _str("webhook_uid", webhook_uid)})
+        self._call("webhooks.delete", {"webhook_uid": _a.text("webhook_uid", webhook_uid)})
 
     def test(self, webhook_uid: str) -> None:
         """Makes the service post a ``webhook.test`` event to the webhook."""
-        self._call("webhooks.test", {"webhook_uid": _str("webhook_uid", webhook_uid)})
+        self._call("webhooks.test", {"webhook_uid": _a.text("webhook_uid", webhook_uid)})
 
 
 class ReviewLinks(_Resource):
@@ -1001,20 +916,22 @@ class ReviewLinks(_Resource):
         expires_at: Optional[Union[datetime, date]] = None,
         password: Optional[str] = None,
     ) -> ReviewLink:
-        """Creates a review link for a project, with ``asset_uids`` added when given. A
-        ``password`` is not stored: pass it again to :meth:`send`."""
+        """Creates a review link for a project, with ``asset_uids`` added when given (checked
+        before the link is created; should adding them fail after the link was created, the
+        error has ``applied`` set and the link's id in ``created_uid``). A ``password`` is
+        not stored: pass it again to :meth:`send`."""
         return ReviewLink._from_native(
             self._call(
                 "review_links.create",
                 {
-                    "project_uid": _str("project_uid", project_uid),
-                    "name": _str("name", name),
-                    "asset_uids": _opt_strs("asset_uids", asset_uids),
-                    "allow_approvals": _bool("allow_approvals", allow_approvals),
-                    "current_version_only": _bool("current_version_only", current_version_only),
-                    "enable_downloading": _bool("enable_downloading", enable_downloading),
-                    "expires_at": _opt_date("expires_at", expires_at),
-                    "password": _opt_str("password", password),
+                    "project_uid": _a.text("project_uid", project_uid),
+                    "name": _a.text("name", name),
+                    "asset_uids": _a.opt_texts("asset_uids", asset_uids),
+                    "allow_approvals": _a.boolean("allow_approvals", allow_approvals),
+                    "current_version_only": _a.boolean("current_version_only", current_version_only),
+                    "enable_downloading": _a.boolean("enable_downloading", enable_downloading),
+                    "expires_at": _a.opt_rfc3339("expires_at", expires_at),
+                    "password": _a.opt_text("password", password),
                 },
             )
         )
@@ -1024,7 +941,7 @@ class ReviewLinks(_Resource):
         return ReviewLink._from_native(
             self._call(
                 "review_links.get",
-                {"project_uid": _str("project_uid", project_uid), "link_id": _str("link_id", link_id)},
+                {"project_uid": _a.text("project_uid", project_uid), "link_id": _a.text("link_id", link_id)},
             )
         )
 
@@ -1032,7 +949,7 @@ class ReviewLinks(_Resource):
         """The review links of a project, oldest first."""
         return _records(
             ReviewLink,
-            self._call("review_links.list", {"project_uid": _str("project_uid", project_uid)}),
+            self._call("review_links.list", {"project_uid": _a.text("project_uid", project_uid)}),
         )
 
     def add_assets(self, project_uid: str, link_id: str, asset_uids: Sequence[str]) -> ReviewLink:
@@ -1041,9 +958,9 @@ class ReviewLinks(_Resource):
             self._call(
                 "review_links.add_assets",
                 {
-                    "project_uid": _str("project_uid", project_uid),
-                    "link_id": _str("link_id", link_id),
-                    "asset_uids": _strs("asset_uids", asset_uids),
+                    "project_uid": _a.text("project_uid", project_uid),
+                    "link_id": _a.text("link_id", link_id),
+                    "asset_uids": _a.texts("asset_uids", asset_uids),
                 },
             )
         )
@@ -1065,12 +982,12 @@ class ReviewLinks(_Resource):
             self._call(
                 "review_links.send",
                 {
-                    "project_uid": _str("project_uid", project_uid),
-                    "link_id": _str("link_id", link_id),
-                    "recipients": _strs("recipients", recipients),
-                    "password": _opt_str("password", password),
-                    "email_language": _opt_enum("email_language", email_language, EmailLanguage),
-                    "comment": _opt_str("comment", comment),
+                    "project_uid": _a.text("project_uid", project_uid),
+                    "link_id": _a.text("link_id", link_id),
+                    "recipients": _a.texts("recipients", recipients),
+                    "password": _a.opt_text("password", password),
+                    "email_language": _a.opt_enum_value("email_language", email_language, EmailLanguage),
+                    "comment": _a.opt_text("comment", comment),
                 },
             ),
         )
@@ -1079,5 +996,5 @@ class ReviewLinks(_Resource):
         """Forgets a review link (the tasks it produced stay)."""
         self._call(
             "review_links.delete",
-            {"project_uid": _str("project_uid", project_uid), "link_id": _str("link_id", link_id)},
+            {"project_uid": _a.text("project_uid", project_uid), "link_id": _a.text("link_id", link_id)},
         )

@@ -71,7 +71,8 @@ class EmulatorServer:
 class Deduplicator:
     """Remembers the last ``capacity`` webhook event ids (thread-safe)."""
 
-    def __new__(cls, capacity: int = 10000) -> "Deduplicator": ...
+    def __new__(cls, capacity: Optional[int] = None) -> "Deduplicator":
+        """``capacity``: an int from 1 to 100 000 000 (default 10 000)."""
     def first_time(self, event_id: str) -> bool:
         """True the first time ``event_id`` is seen (and remembers it); False for a repeat."""
     def __contains__(self, key: str, /) -> bool: ...

@@ -15,6 +15,7 @@ Hierarchy::
     │   └── RequestTimeoutError (+ TimeoutError)
     ├── AmbiguousRequestError                              a POST may or may not have applied
     ├── InvalidInputError (+ ValueError)                   rejected before anything was sent
+    │   └── ArgumentTypeError (+ TypeError)                an argument of the wrong type
     ├── DecodeError                                        the answer could not be understood
     ├── LocalFileError (+ OSError)                         a local file could not be read/written
     ├── CancelledError                                     the operation was cancelled
@@ -42,6 +43,7 @@ __all__ = [
     "RequestTimeoutError",
     "AmbiguousRequestError",
     "InvalidInputError",
+    "ArgumentTypeError",
     "DecodeError",
     "LocalFileError",
     "CancelledError",
@@ -61,7 +63,12 @@ class ApprovalStudioError(Exception):
         fields: per-field validation messages (400), or for ``InvalidInputError`` the
             offending argument's name with what is allowed; else an empty dict.
         kind: the core's stable error kind (``"not_found"``, ``"rate_limited"``, ...).
-        operation: the operation that failed (``"projects.create"``), when known.
+        operation: the method that failed (``"projects.create"``), when known.
+        applied: True when the call's effect is known to have been applied although it
+            raised (a later step failed, or a cancel came after the server accepted it): do
+            not repeat the call. (An effect that *may* have been applied is an
+            :class:`AmbiguousRequestError` instead.)
+        created_uid: with ``applied``, the UID of what the call created, when known.
     """
 
     message: str
@@ -72,6 +79,8 @@ class ApprovalStudioError(Exception):
     fields: Dict[str, List[str]]
     kind: Optional[str]
     operation: Optional[str]
+    applied: bool
+    created_uid: Optional[str]
 
     def __init__(
         self,
@@ -85,6 +94,8 @@ class ApprovalStudioError(Exception):
         kind: Optional[str] = None,
         operation: Optional[str] = None,
         description: Optional[str] = None,
+        applied: bool = False,
+        created_uid: Optional[str] = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -95,6 +106,8 @@ class ApprovalStudioError(Exception):
         self.fields = {k: list(v) for k, v in (fields or {}).items()}
         self.kind = kind
         self.operation = operation
+        self.applied = applied
+        self.created_uid = created_uid
         self._description = description
 
     def __str__(self) -> str:
@@ -134,6 +147,8 @@ class ApprovalStudioError(Exception):
                     "kind": self.kind,
                     "operation": self.operation,
                     "description": self._description,
+                    "applied": self.applied,
+                    "created_uid": self.created_uid,
                 },
             ),
         )
@@ -191,8 +206,18 @@ class AmbiguousRequestError(ApprovalStudioError):
 
 
 class InvalidInputError(ApprovalStudioError, ValueError):
-    """An argument breaks a documented limit (length, count, UID shape, mandatory field);
-    nothing was sent. The message names the argument."""
+    """An argument is not allowed: a wrong type (:class:`ArgumentTypeError`), a value out of
+    range, a documented limit broken (length, count, UID shape, mandatory field), text that
+    is not encodable as UTF-8, a control character in a URL or token; nothing was sent. The
+    message starts with the argument's name (``"timeout: must be ..."``) and ``fields`` maps
+    that name to what is allowed."""
+
+
+class ArgumentTypeError(InvalidInputError, TypeError):
+    """An argument has the wrong type (``None`` where a value is required, a ``dict`` or a
+    ``set`` where a list is expected, ...); nothing was sent. Both an
+    :class:`InvalidInputError` and a ``TypeError``; the message names the argument and the
+    expected type."""
 
 
 class DecodeError(ApprovalStudioError):

@@ -28,12 +28,47 @@ import urllib.request
 from types import TracebackType
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Type, Union
 
+from . import _args as _a
 from . import _native
 from ._client import Client
 
 __all__ = ["Emulator"]
 
 _UNSET: Any = object()
+
+_YEAR_S = 365 * 24 * 3600
+_MAX_DELAY_MS = 600_000
+_ACTIONS = ("status", "delay", "reset", "truncate")
+
+
+def _users(value: Any) -> Optional[List[Tuple[str, str, bool]]]:
+    if value is None:
+        return None
+    items = _a.seq("users", value, "a list of (email, password[, lite]) tuples")
+    if not items:
+        raise _a.bad("users", "must not be empty")
+    out = []
+    for i, u in enumerate(items):
+        name = f"users[{i}]"
+        if not isinstance(u, tuple) or len(u) not in (2, 3):
+            raise _a.wrong_type(name, "an (email, password) or (email, password, lite) tuple", u)
+        lite = _a.boolean(f"{name}[2]", u[2]) if len(u) == 3 else False
+        out.append((_a.single_line(f"{name}[0]", u[0]), _a.text(f"{name}[1]", u[1]), lite))
+    return out
+
+
+def _quota(value: Any) -> Optional[Dict[str, Any]]:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise _a.wrong_type("quota", 'a dict {"limit": N, "period": "1m"}', value)
+    extra = sorted(str(k) for k in value if k not in ("limit", "period"))
+    if extra or "limit" not in value or "period" not in value:
+        raise _a.bad("quota", 'must be {"limit": N, "period": "1m"} (keys limit and period)')
+    return {
+        "limit": _a.integer("quota.limit", value["limit"], 1, 1_000_000_000),
+        "period": _a.single_line("quota.period", value["period"]),
+    }
 
 
 class Emulator:
@@ -58,22 +93,25 @@ class Emulator:
         storage_limit_bytes: Optional[int] = None,
         users: Optional[Sequence[Union[Tuple[str, str], Tuple[str, str, bool]]]] = None,
     ) -> None:
-        specs = None
-        if users is not None:
-            specs = [(u[0], u[1], bool(u[2]) if len(u) > 2 else False) for u in users]
-        self._server: Optional[_native.EmulatorServer] = _native.EmulatorServer(specs)
+        specs = _users(users)
+        update: Dict[str, Any] = {}
+        if token_ttl is not None:
+            update["token_ttl"] = _a.integer("token_ttl", token_ttl, 1, _YEAR_S)
+        if quota is not None:
+            update["quota"] = _quota(quota)
+        if processing_delay_ms is not None:
+            update["processing_delay_ms"] = _a.integer(
+                "processing_delay_ms", processing_delay_ms, 0, _MAX_DELAY_MS
+            )
+        if storage_limit_bytes is not None:
+            update["storage_limit_bytes"] = _a.integer(
+                "storage_limit_bytes", storage_limit_bytes, 0, 2**63 - 1
+            )
+        self._server: Optional[_native.EmulatorServer] = None
+        self._server = _native.EmulatorServer(specs)
         self._url = self._server.url
         self._username = self._server.username
         self._password = self._server.password
-        update: Dict[str, Any] = {}
-        if token_ttl is not None:
-            update["token_ttl"] = token_ttl
-        if quota is not None:
-            update["quota"] = quota
-        if processing_delay_ms is not None:
-            update["processing_delay_ms"] = processing_delay_ms
-        if storage_limit_bytes is not None:
-            update["storage_limit_bytes"] = storage_limit_bytes
         if update:
             self.config(**update)
 
@@ -97,6 +135,12 @@ class Emulator:
     def client(self, **kwargs: Any) -> Client:
         """A :class:`approvalstudio.Client` logged in as the first seeded user (keyword
         arguments are passed on, e.g. ``username=``, ``timeout=``, ``max_retries=``)."""
+        unknown = sorted(set(kwargs) - {"username", "password", "token", "timeout", "max_retries"})
+        if unknown:
+            raise _a.bad(
+                unknown[0],
+                "is not an argument of Client (username, password, token, timeout, max_retries)",
+            )
         kwargs.setdefault("username", self._username)
         if "token" not in kwargs:
             kwargs.setdefault("password", self._password)
@@ -165,25 +209,37 @@ class Emulator:
     ) -> str:
         """Adds a fault rule and returns its id.
 
-        ``path`` is exact (``/api/v1/project``) or a prefix ending in ``*``. ``action`` is
+        ``path`` is exact (``/api/v1/project``) or a prefix ending in ``*`` (it starts with
+        ``/``). Ranges (InvalidInputError otherwise): ``status`` 100 to 599, ``retry_after``
+        0 to 86 400, ``latency_ms`` 0 to 600 000, ``times`` 1 to 10**9, ``probability`` 0
+        to 1, ``seed`` 0 to 2**64 - 1. ``action`` is
         ``"status"`` (answer ``status`` without handling; the default when ``status`` is
         given), ``"delay"`` (add ``latency_ms``, then handle; the default otherwise),
         ``"reset"`` (close the connection; with ``after=True`` after handling) or
         ``"truncate"`` (send half the body). ``times`` limits it to the first N matching
         calls; ``probability``/``seed`` make it random but reproducible.
         """
+        path = _a.single_line("path", path)
+        if not path.startswith("/"):
+            raise _a.bad("path", "must start with / (e.g. /api/v1/project or /api/v1/*)")
         if action is None:
             action = "status" if status is not None else "delay"
-        rule: Dict[str, Any] = {"path": path, "action": action, "after": after}
+        action = _a.text("action", action)
+        if action not in _ACTIONS:
+            raise _a.bad("action", f"must be one of {', '.join(_ACTIONS)} (got {action!r})")
+        rule: Dict[str, Any] = {"path": path, "action": action, "after": _a.boolean("after", after)}
         for key, value in (
-            ("method", method),
-            ("status", status),
-            ("retryAfter", retry_after),
-            ("latencyMs", latency_ms),
-            ("body", body),
-            ("times", times),
-            ("probability", probability),
-            ("seed", seed),
+            ("method", _a.opt_single_line("method", method)),
+            ("status", _a.opt_integer("status", status, 100, 599)),
+            ("retryAfter", _a.opt_integer("retry_after", retry_after, 0, 86_400)),
+            ("latencyMs", _a.opt_integer("latency_ms", latency_ms, 0, _MAX_DELAY_MS)),
+            ("body", _a.opt_text("body", body)),
+            ("times", _a.opt_integer("times", times, 1, 1_000_000_000)),
+            (
+                "probability",
+                None if probability is None else _a.number_range("probability", probability, 0.0, 1.0),
+            ),
+            ("seed", _a.opt_integer("seed", seed, 0, 2**64 - 1)),
         ):
             if value is not None:
                 rule[key] = value
@@ -196,6 +252,9 @@ class Emulator:
 
     def clear_faults(self, fault_id: Optional[str] = None) -> None:
         """Removes one fault rule, or all of them."""
+        fault_id = _a.opt_single_line("fault_id", fault_id)
+        if fault_id is not None and not fault_id.replace("-", "").replace("_", "").isalnum():
+            raise _a.bad("fault_id", "must be a fault id as returned by faults()")
         self._control("DELETE", f"faults/{fault_id}" if fault_id else "faults")
 
     def config(
@@ -211,24 +270,27 @@ class Emulator:
     ) -> Dict[str, Any]:
         """Changes the running configuration and returns it; with no argument only returns it.
 
-        ``token_ttl`` (seconds), ``quota`` (``{"limit": 2, "period": "1m"}``) and
-        ``storage_limit_bytes`` accept ``None`` to remove the setting.
+        ``token_ttl`` (seconds, 1 to one year), ``quota`` (``{"limit": 2, "period": "1m"}``)
+        and ``storage_limit_bytes`` accept ``None`` to remove the setting; the delays are 0 to
+        600 000 ms, ``webhook_retry_window_seconds`` 0 to 604 800.
         """
         update: Dict[str, Any] = {}
         if token_ttl is not _UNSET:
-            update["tokenTtlSeconds"] = token_ttl
+            update["tokenTtlSeconds"] = _a.opt_integer("token_ttl", token_ttl, 1, _YEAR_S)
         if quota is not _UNSET:
-            update["quota"] = quota
+            update["quota"] = _quota(quota)
         if storage_limit_bytes is not _UNSET:
-            update["storageLimitBytes"] = storage_limit_bytes
-        if processing_delay_ms is not None:
-            update["processingDelayMs"] = processing_delay_ms
-        if transit_delay_ms is not None:
-            update["transitDelayMs"] = transit_delay_ms
-        if webhook_retry_window_seconds is not None:
-            update["webhookRetryWindowSeconds"] = webhook_retry_window_seconds
-        if webhook_backoff_ms is not None:
-            update["webhookBackoffMs"] = webhook_backoff_ms
+            update["storageLimitBytes"] = _a.opt_integer(
+                "storage_limit_bytes", storage_limit_bytes, 0, 2**63 - 1
+            )
+        for key, name, value, hi in (
+            ("processingDelayMs", "processing_delay_ms", processing_delay_ms, _MAX_DELAY_MS),
+            ("transitDelayMs", "transit_delay_ms", transit_delay_ms, _MAX_DELAY_MS),
+            ("webhookRetryWindowSeconds", "webhook_retry_window_seconds", webhook_retry_window_seconds, 7 * 86_400),
+            ("webhookBackoffMs", "webhook_backoff_ms", webhook_backoff_ms, _MAX_DELAY_MS),
+        ):
+            if value is not None:
+                update[key] = _a.integer(name, value, 0, hi)
         if not update:
             return dict(self._control("GET", "config"))
         return dict(self._control("POST", "config", update))
@@ -238,7 +300,14 @@ class Emulator:
     ) -> List[Dict[str, Any]]:
         """The journal of requests received (``seq, method, path, query, status, at, fault``),
         optionally filtered; no headers, bodies or secrets."""
-        q = {k: v for k, v in (("method", method), ("path", path)) if v}
+        q = {
+            k: v
+            for k, v in (
+                ("method", _a.opt_single_line("method", method)),
+                ("path", _a.opt_single_line("path", path)),
+            )
+            if v
+        }
         suffix = "?" + urllib.parse.urlencode(q) if q else ""
         return list(self._control("GET", "requests" + suffix) or [])
 
@@ -247,7 +316,9 @@ class Emulator:
         self._control("DELETE", "requests")
 
     def advance_clock(self, seconds: float) -> str:
-        """Moves the emulator's clock forward (tokens, quota periods); returns the new time."""
+        """Moves the emulator's clock (tokens, quota periods) by ``seconds`` (at most one year
+        either way); returns the new time."""
+        seconds = _a.number_range("seconds", seconds, -float(_YEAR_S), float(_YEAR_S), " s")
         res = self._control("POST", "clock", {"advanceSeconds": seconds})
         return str(res.get("now", "")) if isinstance(res, dict) else str(res)
 

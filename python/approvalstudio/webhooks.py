@@ -25,6 +25,7 @@ import enum
 from datetime import datetime
 from typing import Any, Dict, Mapping, Optional, Union
 
+from . import _args as _a
 from . import _native
 from .errors import WebhookVerificationError
 from .models import Project, Task, parse_datetime
@@ -178,32 +179,64 @@ class WebhookEvent:
         )
 
 
+_HEADERS_TYPE = "a mapping, a list of (name, value) pairs or the header's value as a str"
+
+
 def _header(headers: Any, name: str) -> Optional[str]:
+    """The value of header ``name`` in ``headers`` (see :func:`verify`), or None."""
     if headers is None:
         return None
+    if isinstance(headers, (bytes, bytearray, memoryview, int, float, complex, bool)):
+        raise _a.wrong_type("headers", _HEADERS_TYPE, headers)
     getter = getattr(headers, "get", None)
-    if getter is not None:
+    if callable(getter):
         v = getter(name)
         if v is not None:
-            return str(v)
-    items = headers.items() if hasattr(headers, "items") else headers
-    for k, v in items:
-        if str(k).lower() == name.lower():
-            return str(v)
+            return _header_value(v)
+    items: Any
+    if hasattr(headers, "items") and callable(headers.items):
+        items = headers.items()
+    elif isinstance(headers, (list, tuple)):
+        items = headers
+    else:
+        raise _a.wrong_type("headers", _HEADERS_TYPE, headers)
+    for i, item in enumerate(items):
+        if not isinstance(item, (tuple, list)) or len(item) != 2:
+            raise _a.bad("headers", f"item {i} is not a (name, value) pair")
+        k, v = item
+        if isinstance(k, bytes):
+            k = k.decode("latin-1")
+        if isinstance(k, str) and k.lower() == name.lower():
+            return _header_value(v)
     return None
+
+
+def _header_value(v: Any) -> str:
+    if isinstance(v, (bytes, bytearray)):
+        return bytes(v).decode("latin-1")
+    return str(v)
 
 
 def verify(headers: Any, secret: str) -> None:
     """Checks the ``Api-Secret`` header of a delivery against the webhook's ``secret`` in
     constant time; raises :class:`~approvalstudio.WebhookVerificationError` when it is
-    missing or wrong. ``headers`` is a mapping (``dict``, ``http.client.HTTPMessage``,
-    ``email.message.Message``...), a list of ``(name, value)`` pairs, or the header's value
-    as a ``str``."""
-    if not isinstance(secret, str) or not secret:
+    missing or wrong (or ``secret`` is empty). ``headers`` is a mapping (``dict``,
+    ``http.client.HTTPMessage``, ``email.message.Message``...), a list of ``(name, value)``
+    pairs, or the header's value as a ``str``; another type raises
+    :class:`~approvalstudio.ArgumentTypeError`."""
+    secret = _a.text("secret", secret)
+    if not secret:
         raise WebhookVerificationError("the expected webhook secret is empty")
     value = headers if isinstance(headers, str) else _header(headers, SECRET_HEADER)
     if value is None:
         raise WebhookVerificationError(f"the delivery has no {SECRET_HEADER} header")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        # Not text the secret can equal (bytes decoded with surrogateescape).
+        raise WebhookVerificationError(
+            f"the {SECRET_HEADER} header does not match the webhook's secret"
+        ) from None
     if not _native.verify_secret(value, secret):
         raise WebhookVerificationError(f"the {SECRET_HEADER} header does not match the webhook's secret")
 
@@ -215,16 +248,22 @@ def parse_event(
 ) -> WebhookEvent:
     """Parses a delivery's body. With ``secret``, first verifies the ``Api-Secret`` header in
     ``headers`` (see :func:`verify`). Raises :class:`~approvalstudio.DecodeError` when the
-    body is not a JSON object with an ``EventType``."""
-    if secret is not None:
-        verify(headers, secret)
+    body is not a JSON object with an ``EventType``, and
+    :class:`~approvalstudio.InvalidInputError` (naming the argument) for an argument of
+    the wrong type or a ``str`` body that is not encodable as UTF-8."""
     if isinstance(body, (bytearray, memoryview)):
         body = bytes(body)
-    if not isinstance(body, (bytes, str)):
-        raise TypeError(f"body must be bytes or str, not {type(body).__name__}")
+    if isinstance(body, str):
+        _a.utf8("body", body)
+    elif not isinstance(body, bytes):
+        raise _a.wrong_type("body", "bytes or str", body)
+    if secret is not None:
+        verify(headers, secret)
+    elif headers is not None and not isinstance(headers, str):
+        _header(headers, SECRET_HEADER)  # type-checks headers even when not verifying
     return WebhookEvent(_native.parse_event(body))
 
 
 Deduplicator = _native.Deduplicator
-"""Remembers the last ``capacity`` (default 10 000) event ids, thread-safe:
-``first_time(event_id)`` is True once per id."""
+"""Remembers the last ``capacity`` (default 10 000; an int from 1 to 100 000 000, else
+InvalidInputError) event ids, thread-safe: ``first_time(event_id)`` is True once per id."""

@@ -1,16 +1,38 @@
 //! Reading the argument dict the Python layer passes to `NativeClient.call` (the Python layer
-//! already checked types; these checks only guard direct use of `_native`).
+//! already checked types and encodings; these checks guard direct use of `_native` and raise
+//! the same exceptions: `ArgumentTypeError` for a wrong type, `InvalidInputError` for a bad
+//! value, each naming the argument).
 
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict};
+use pyo3::types::{PyBytes, PyDict, PyString};
 
+use crate::convert::type_name;
+use crate::errors;
+
+/// The arguments of one call, by name.
 pub struct Args<'a, 'py> {
-    pub op: &'a str,
     pub d: &'a Bound<'py, PyDict>,
+}
+
+/// A Python `str` as a Rust `String`: `ArgumentTypeError` when `v` is not a str,
+/// `InvalidInputError` when it holds a lone surrogate (not encodable as UTF-8).
+pub fn py_string(name: &str, v: &Bound<'_, PyAny>) -> PyResult<String> {
+    let py = v.py();
+    let s = v
+        .cast::<PyString>()
+        .map_err(|_| errors::bad_type(py, name, &format!("must be str, not {}", type_name(v))))?;
+    match s.to_cow() {
+        Ok(s) => Ok(s.into_owned()),
+        Err(_) => Err(errors::bad_value(
+            py,
+            name,
+            "is not encodable as UTF-8 (it holds a lone surrogate); pass text, not bytes \
+             decoded with errors='surrogateescape'",
+        )),
+    }
 }
 
 impl<'a, 'py> Args<'a, 'py> {
@@ -18,21 +40,24 @@ impl<'a, 'py> Args<'a, 'py> {
         Ok(self.d.get_item(k)?.filter(|v| !v.is_none()))
     }
 
-    fn err(&self, k: &str, what: &str) -> PyErr {
-        PyTypeError::new_err(format!("{}(): {k} must be {what}", self.op))
+    fn type_err(&self, k: &str, what: &str, v: Option<&Bound<'py, PyAny>>) -> PyErr {
+        let got = v.map(type_name).unwrap_or_else(|| "None".into());
+        errors::bad_type(self.d.py(), k, &format!("must be {what}, not {got}"))
+    }
+
+    fn value_err(&self, k: &str, what: &str) -> PyErr {
+        errors::bad_value(self.d.py(), k, what)
     }
 
     pub fn str(&self, k: &str) -> PyResult<String> {
-        self.opt_str(k)?.ok_or_else(|| self.err(k, "str, not None"))
+        self.opt_str(k)?
+            .ok_or_else(|| self.type_err(k, "str", None))
     }
 
     pub fn opt_str(&self, k: &str) -> PyResult<Option<String>> {
         match self.get(k)? {
             None => Ok(None),
-            Some(v) => v
-                .extract::<String>()
-                .map(Some)
-                .map_err(|_| self.err(k, "str")),
+            Some(v) => py_string(k, &v).map(Some),
         }
     }
 
@@ -41,13 +66,22 @@ impl<'a, 'py> Args<'a, 'py> {
     }
 
     pub fn opt_strs(&self, k: &str) -> PyResult<Option<Vec<String>>> {
-        match self.get(k)? {
-            None => Ok(None),
-            Some(v) => v
-                .extract::<Vec<String>>()
-                .map(Some)
-                .map_err(|_| self.err(k, "a list of str")),
-        }
+        let Some(v) = self.get(k)? else {
+            return Ok(None);
+        };
+        let items: Vec<Bound<'py, PyAny>> = match v.cast::<pyo3::types::PyList>() {
+            Ok(l) => l.iter().collect(),
+            Err(_) => match v.cast::<pyo3::types::PyTuple>() {
+                Ok(t) => t.iter().collect(),
+                Err(_) => return Err(self.type_err(k, "a list of str", Some(&v))),
+            },
+        };
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, x)| py_string(&format!("{k}[{i}]"), x))
+            .collect::<PyResult<Vec<_>>>()
+            .map(Some)
     }
 
     pub fn opt_bool(&self, k: &str) -> PyResult<Option<bool>> {
@@ -56,7 +90,7 @@ impl<'a, 'py> Args<'a, 'py> {
             Some(v) => v
                 .extract::<bool>()
                 .map(Some)
-                .map_err(|_| self.err(k, "bool")),
+                .map_err(|_| self.type_err(k, "bool", Some(&v))),
         }
     }
 
@@ -64,24 +98,29 @@ impl<'a, 'py> Args<'a, 'py> {
         Ok(self.opt_bool(k)?.unwrap_or(default))
     }
 
-    pub fn opt_u32(&self, k: &str) -> PyResult<Option<u32>> {
-        match self.get(k)? {
-            None => Ok(None),
-            Some(v) => v
-                .extract::<u32>()
-                .map(Some)
-                .map_err(|_| self.err(k, "a non-negative int")),
-        }
+    /// An int in `lo..=hi` (not a bool).
+    pub fn opt_int(&self, k: &str, lo: u64, hi: u64) -> PyResult<Option<u64>> {
+        let Some(v) = self.get(k)? else {
+            return Ok(None);
+        };
+        int_in(k, &v, lo, hi).map(Some)
     }
 
+    /// A finite number (not a bool).
     pub fn opt_f64(&self, k: &str) -> PyResult<Option<f64>> {
-        match self.get(k)? {
-            None => Ok(None),
-            Some(v) => v
-                .extract::<f64>()
-                .map(Some)
-                .map_err(|_| self.err(k, "a number")),
+        let Some(v) = self.get(k)? else {
+            return Ok(None);
+        };
+        if v.cast::<pyo3::types::PyBool>().is_ok() || v.cast::<PyString>().is_ok() {
+            return Err(self.type_err(k, "a number", Some(&v)));
         }
+        let f = v
+            .extract::<f64>()
+            .map_err(|_| self.type_err(k, "a number", Some(&v)))?;
+        if !f.is_finite() {
+            return Err(self.value_err(k, &format!("must be a finite number (got {f})")));
+        }
+        Ok(Some(f))
     }
 
     /// An RFC 3339 date string (the Python layer converts datetime/date objects).
@@ -90,7 +129,7 @@ impl<'a, 'py> Args<'a, 'py> {
             None => Ok(None),
             Some(s) => DateTime::parse_from_rfc3339(&s)
                 .map(|d| Some(d.with_timezone(&Utc)))
-                .map_err(|e| self.err(k, &format!("an RFC 3339 date ({e})"))),
+                .map_err(|e| self.value_err(k, &format!("must be an RFC 3339 date ({e})"))),
         }
     }
 
@@ -98,18 +137,21 @@ impl<'a, 'py> Args<'a, 'py> {
     pub fn path(&self, k: &str) -> PyResult<PathBuf> {
         let v = self
             .get(k)?
-            .ok_or_else(|| self.err(k, "a path, not None"))?;
-        to_path(&v).ok_or_else(|| self.err(k, "a path (str or bytes)"))
+            .ok_or_else(|| self.type_err(k, "a path", None))?;
+        to_path(k, &v)
     }
 
     pub fn paths(&self, k: &str) -> PyResult<Vec<PathBuf>> {
-        let v = self.get(k)?.ok_or_else(|| self.err(k, "a list of paths"))?;
-        let mut out = Vec::new();
-        for x in v.try_iter()? {
-            let x = x?;
-            out.push(to_path(&x).ok_or_else(|| self.err(k, "a list of paths"))?);
-        }
-        Ok(out)
+        let v = self
+            .get(k)?
+            .ok_or_else(|| self.type_err(k, "a list of paths", None))?;
+        let l = v
+            .cast::<pyo3::types::PyList>()
+            .map_err(|_| self.type_err(k, "a list of paths", Some(&v)))?;
+        l.iter()
+            .enumerate()
+            .map(|(i, x)| to_path(&format!("{k}[{i}]"), &x))
+            .collect()
     }
 
     pub fn dict(&self, k: &str) -> PyResult<Option<Bound<'py, PyDict>>> {
@@ -118,22 +160,93 @@ impl<'a, 'py> Args<'a, 'py> {
             Some(v) => v
                 .cast_into::<PyDict>()
                 .map(Some)
-                .map_err(|_| self.err(k, "a dict")),
+                .map_err(|e| self.type_err(k, "a dict", Some(e.into_inner().as_any()))),
         }
     }
 }
 
-fn to_path(v: &Bound<'_, PyAny>) -> Option<PathBuf> {
-    if let Ok(b) = v.cast::<PyBytes>() {
+/// An int in `lo..=hi` (not a bool), named `k` in errors.
+pub fn int_in(k: &str, v: &Bound<'_, PyAny>, lo: u64, hi: u64) -> PyResult<u64> {
+    let py = v.py();
+    if v.cast::<pyo3::types::PyBool>().is_ok() || v.cast::<pyo3::types::PyInt>().is_err() {
+        return Err(errors::bad_type(
+            py,
+            k,
+            &format!("must be int, not {}", type_name(v)),
+        ));
+    }
+    match v.extract::<i128>() {
+        Ok(n) if n >= i128::from(lo) && n <= i128::from(hi) => Ok(n as u64),
+        _ => Err(errors::bad_value(
+            py,
+            k,
+            &format!("must be an int from {lo} to {hi}"),
+        )),
+    }
+}
+
+/// A UID as the core checks it (`approvalstudio::validate::uid`, which is internal to the
+/// core): 1 to 64 ASCII letters, digits, `-`, `_`, `{`, `}`. For checks the binding must make
+/// before the core sees the value (a composite call, a batch).
+pub fn uid(py: Python<'_>, k: &str, v: &str) -> PyResult<()> {
+    let max = approvalstudio::validate::MAX_UID;
+    if v.is_empty()
+        || v.len() > max
+        || !v
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '{' | '}'))
+    {
+        let shown: String = v.chars().take(40).collect();
+        return Err(errors::bad_value(
+            py,
+            k,
+            &format!(
+                "must be a UID: 1 to {max} ASCII letters, digits, '-', '_', '{{', '}}' (got {shown:?}{})",
+                if v.chars().count() > 40 { "..." } else { "" }
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A finite number of seconds from 0 to one year, as checked by the core.
+pub fn seconds(py: Python<'_>, k: &str, t: f64) -> PyResult<std::time::Duration> {
+    approvalstudio::validate::seconds(k, t).map_err(|e| errors::to_pyerr(py, &e, None))
+}
+
+fn to_path(k: &str, v: &Bound<'_, PyAny>) -> PyResult<PathBuf> {
+    let py = v.py();
+    let p = if let Ok(b) = v.cast::<PyBytes>() {
         #[cfg(unix)]
         {
             use std::os::unix::ffi::OsStrExt;
-            return Some(PathBuf::from(std::ffi::OsStr::from_bytes(b.as_bytes())));
+            PathBuf::from(std::ffi::OsStr::from_bytes(b.as_bytes()))
         }
         #[cfg(not(unix))]
         {
-            return std::str::from_utf8(b.as_bytes()).ok().map(PathBuf::from);
+            PathBuf::from(
+                std::str::from_utf8(b.as_bytes())
+                    .map_err(|_| errors::bad_value(py, k, "is not valid UTF-8"))?,
+            )
+        }
+    } else if v.cast::<PyString>().is_ok() {
+        PathBuf::from(py_string(k, v)?)
+    } else {
+        return Err(errors::bad_type(
+            py,
+            k,
+            &format!("must be a path (str or bytes), not {}", type_name(v)),
+        ));
+    };
+    if p.as_os_str().is_empty() {
+        return Err(errors::bad_value(py, k, "must not be empty"));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        if p.as_os_str().as_bytes().contains(&0) {
+            return Err(errors::bad_value(py, k, "must not contain a NUL character"));
         }
     }
-    v.extract::<String>().ok().map(PathBuf::from)
+    Ok(p)
 }

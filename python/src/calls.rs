@@ -81,6 +81,7 @@ fn deliver(py: Python<'_>, cb: &Py<PyAny>, p: Progress, path: Option<PathBuf>) -
 /// logging.
 pub fn run(
     py: Python<'_>,
+    op: &str,
     client: &BlockingClient,
     job: Job,
     progress: Option<Bound<'_, PyAny>>,
@@ -89,6 +90,7 @@ pub fn run(
     let cb: Option<Py<PyAny>> = progress.map(Bound::unbind);
     let pending: Mutex<Option<PyErr>> = Mutex::new(None);
     let path: Arc<Mutex<Option<PathBuf>>> = Arc::default();
+    let last_done: Mutex<Option<u64>> = Mutex::new(None);
 
     let result = py.detach(|| {
         let interrupt = || -> Flow {
@@ -110,6 +112,17 @@ pub fn run(
             if pending.lock().is_some() {
                 return Flow::Cancel;
             }
+            // The callback sees progress that never goes back and no repeats: the core's
+            // final call (asked before the transfer commits) can overtake a throttled one.
+            {
+                let mut last = last_done.lock();
+                if let Some(prev) = *last {
+                    if p.bytes <= prev {
+                        return Flow::Continue;
+                    }
+                }
+                *last = Some(p.bytes);
+            }
             let current = path.lock().clone();
             Python::attach(|py| match deliver(py, cb, p, current) {
                 Ok(()) => Flow::Continue,
@@ -127,8 +140,19 @@ pub fn run(
         client.run(hooks, move |c, sink| job(c, Reporter { sink, path }))
     });
     logbridge::flush(py);
-    if let Some(e) = pending.into_inner() {
-        return Err(e);
+    if let Some(callback_err) = pending.into_inner() {
+        // The callback's exception propagates unchanged, unless the core reports that the
+        // operation's effect was applied before the cancel took hold: then the caller must
+        // learn that (CancelledError with `applied` and `created_uid`), the callback's
+        // exception as its cause.
+        if let Err(e) = &result {
+            if e.applied() {
+                let err = errors::to_pyerr(py, e, Some(op));
+                err.set_cause(py, Some(callback_err));
+                return Err(err);
+            }
+        }
+        return Err(callback_err);
     }
-    result.map_err(|e| errors::to_pyerr(py, &e))
+    result.map_err(|e| errors::to_pyerr(py, &e, Some(op)))
 }

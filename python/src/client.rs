@@ -5,7 +5,6 @@
 use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
-use std::time::Duration;
 
 use approvalstudio::blocking::Client as BlockingClient;
 use approvalstudio::{
@@ -19,10 +18,15 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
 use serde_json::Value;
 
-use crate::args::Args;
+use crate::args::{self, py_string, Args};
 use crate::calls::{self, Reporter};
 use crate::convert::json_to_py;
 use crate::errors;
+
+/// The largest `concurrency` of `assets.upload_many` (as in `approvalstudio._client`).
+const MAX_CONCURRENCY: u64 = 32;
+/// The largest `max_retries` (100 attempts, the core's maximum).
+const MAX_RETRIES: u64 = 99;
 
 pub type BoxFut = Pin<Box<dyn Future<Output = Result<Out, Error>> + Send + 'static>>;
 pub type Job = Box<dyn FnOnce(Client, Reporter) -> BoxFut + Send + 'static>;
@@ -36,6 +40,9 @@ pub enum Out {
     Recs(Vec<(Value, Value)>),
     Path(PathBuf),
     Many(Vec<(PathBuf, Result<String, Error>)>),
+    /// A composite operation failed after its effect was applied: (what was applied, the
+    /// UID created, the error of the later step). Raised with `applied` and `created_uid`.
+    Applied(String, String, Error),
 }
 
 /// Records: serialized (camelCase, normalised by the core) and the raw JSON the server sent.
@@ -109,8 +116,8 @@ fn parse_enum<T: std::str::FromStr<Err = std::convert::Infallible>>(
 fn prepare(op: &str, a: &Args<'_, '_>) -> PyResult<Job> {
     Ok(match op {
         // -- token ----------------------------------------------------------------------
-        "token.login" => job(|c, _| async move { Ok(rec(c.login().await?)) }),
-        "token.validate" => job(|c, _| async move {
+        "login" => job(|c, _| async move { Ok(rec(c.login().await?)) }),
+        "validate" => job(|c, _| async move {
             match c.validate().await {
                 Ok(()) => Ok(Out::Bool(true)),
                 Err(e) if e.kind() == approvalstudio::ErrorKind::Unauthorized => {
@@ -214,6 +221,9 @@ fn prepare(op: &str, a: &Args<'_, '_>) -> PyResult<Job> {
             if let Some(v) = a.opt_str("folder_uid")? {
                 u = u.folder_uid(v);
             }
+            if let Some(v) = a.opt_str("client_uid")? {
+                u = u.client_uid(v);
+            }
             job(move |c, _| async move { Ok(rec(c.projects().update(u).await?)) })
         }
         "projects.delete" => {
@@ -227,7 +237,7 @@ fn prepare(op: &str, a: &Args<'_, '_>) -> PyResult<Job> {
                 move |c, _| async move { c.projects().set_state(&uid, state).await.map(|_| Out::None) },
             )
         }
-        "projects.proof_report" => {
+        "projects.proof_report_url" => {
             let uid = a.str("project_uid")?;
             job(move |c, _| async move { Ok(Out::Str(c.projects().proof_report_url(&uid).await?)) })
         }
@@ -257,7 +267,7 @@ fn prepare(op: &str, a: &Args<'_, '_>) -> PyResult<Job> {
                 move |c, _| async move { c.projects().delete_meta(&uid, &k).await.map(|_| Out::None) },
             )
         }
-        "projects.move_to_column" => {
+        "projects.move_to_kanban_column" => {
             let (uid, col) = (a.str("project_uid")?, a.str("kanban_column_uid")?);
             job(move |c, _| async move {
                 c.projects()
@@ -329,8 +339,10 @@ fn prepare(op: &str, a: &Args<'_, '_>) -> PyResult<Job> {
         }
         "assets.upload_many" => {
             let project = a.str("project_uid")?;
+            // The core checks it per file; a bad one fails the call, not each file.
+            args::uid(a.d.py(), "project_uid", &project)?;
             let paths = a.paths("paths")?;
-            let conc = a.opt_u32("concurrency")?.unwrap_or(4).max(1) as usize;
+            let conc = a.opt_int("concurrency", 1, MAX_CONCURRENCY)?.unwrap_or(4) as usize;
             job(move |c, r| async move {
                 let batch = r.batch_fn(&paths);
                 let results = c
@@ -342,20 +354,8 @@ fn prepare(op: &str, a: &Args<'_, '_>) -> PyResult<Job> {
         }
         "assets.wait_processed" => {
             let uid = a.str("asset_uid")?;
-            let t = a.opt_f64("timeout")?.unwrap_or(300.0);
-            if !(t.is_finite() && t >= 0.0) {
-                return Err(errors::raise(
-                    a.d.py(),
-                    "InvalidInputError",
-                    "timeout: must be a non-negative number of seconds",
-                ));
-            }
-            job(move |c, _| async move {
-                Ok(rec(c
-                    .assets()
-                    .wait_processed(&uid, Duration::from_secs_f64(t))
-                    .await?))
-            })
+            let t = args::seconds(a.d.py(), "timeout", a.opt_f64("timeout")?.unwrap_or(300.0))?;
+            job(move |c, _| async move { Ok(rec(c.assets().wait_processed(&uid, t).await?)) })
         }
         "assets.download" | "assets.download_proof_report" => {
             let uid = a.str("asset_uid")?;
@@ -370,7 +370,7 @@ fn prepare(op: &str, a: &Args<'_, '_>) -> PyResult<Job> {
                 }))
             })
         }
-        "assets.proof_report" => {
+        "assets.proof_report_url" => {
             let uid = a.str("asset_uid")?;
             job(move |c, _| async move { Ok(Out::Str(c.assets().proof_report_url(&uid).await?)) })
         }
@@ -409,7 +409,7 @@ fn prepare(op: &str, a: &Args<'_, '_>) -> PyResult<Job> {
             let uid = a.str("task_uid")?;
             job(move |c, _| async move { c.tasks().delete(&uid).await.map(|_| Out::None) })
         }
-        "tasks.create_asset_upload" | "tasks.create_refdoc_upload" => {
+        "tasks.asset_upload" | "tasks.refdoc_upload" => {
             let mut t = NewTask::new(a.str("project_uid")?, a.str("user_uid")?);
             if let Some(d) = a.opt_date("due_date")? {
                 t = t.due_date(d);
@@ -417,7 +417,7 @@ fn prepare(op: &str, a: &Args<'_, '_>) -> PyResult<Job> {
             if let Some(v) = a.opt_str("comment")? {
                 t = t.comment(v);
             }
-            let assets = op == "tasks.create_asset_upload";
+            let assets = op == "tasks.asset_upload";
             job(move |c, _| async move {
                 Ok(rec(if assets {
                     c.tasks().asset_upload(t).await?
@@ -426,7 +426,7 @@ fn prepare(op: &str, a: &Args<'_, '_>) -> PyResult<Job> {
                 }))
             })
         }
-        "tasks.create_review" => {
+        "tasks.review_asset" => {
             let mut t = NewReviewTask::new(
                 a.str("project_uid")?,
                 a.str("user_uid")?,
@@ -440,7 +440,7 @@ fn prepare(op: &str, a: &Args<'_, '_>) -> PyResult<Job> {
             }
             job(move |c, _| async move { Ok(rec(c.tasks().review_asset(t).await?)) })
         }
-        "tasks.create_external_review" => {
+        "tasks.review_asset_ext" => {
             let mut t = NewExternalReviewTask::new(
                 a.str("project_uid")?,
                 a.str("email")?,
@@ -487,18 +487,29 @@ fn prepare(op: &str, a: &Args<'_, '_>) -> PyResult<Job> {
         }
         "annotations.create" => {
             let mut n = NewAnnotation::new(a.str("asset_uid")?, a.str("text")?);
-            if let Some(p) = a.opt_u32("page")? {
-                n = n.page(p);
+            if let Some(p) = a.opt_int("page", 0, u64::from(u32::MAX))? {
+                n = n.page(p as u32);
             }
             if let Some(r) = a.dict("region")? {
                 let g = |k: &str| -> PyResult<f64> {
-                    r.get_item(k)?
-                        .ok_or_else(|| {
-                            pyo3::exceptions::PyTypeError::new_err(format!("region needs {k}"))
-                        })?
-                        .extract::<f64>()
+                    let name = format!("region.{k}");
+                    let v = r.get_item(k)?.ok_or_else(|| {
+                        errors::bad_value(r.py(), "region", &format!("needs the key {k}"))
+                    })?;
+                    let d = PyDict::new(r.py());
+                    d.set_item(&name, v)?;
+                    let f = Args { d: &d }.opt_f64(&name)?;
+                    f.ok_or_else(|| errors::bad_type(r.py(), &name, "must be a number, not None"))
                 };
-                n = n.region(g("x")?, g("y")?, g("width")?, g("height")?);
+                let (w, h) = (g("width")?, g("height")?);
+                if w < 0.0 || h < 0.0 {
+                    return Err(errors::bad_value(
+                        r.py(),
+                        "region",
+                        "width and height must not be negative",
+                    ));
+                }
+                n = n.region(g("x")?, g("y")?, w, h);
             }
             if let Some(p) = a.opt_str("parent_uid")? {
                 n = n.parent_uid(p);
@@ -563,14 +574,25 @@ fn prepare(op: &str, a: &Args<'_, '_>) -> PyResult<Job> {
                 o = o.password(p);
             }
             let assets = a.opt_strs("asset_uids")?.filter(|v| !v.is_empty());
+            // Checked before the link is created, so a bad UID leaves nothing behind.
+            for (i, u) in assets.iter().flatten().enumerate() {
+                args::uid(a.d.py(), &format!("asset_uids[{i}]"), u)?;
+            }
             job(move |c, _| async move {
                 let rl = c.review_links();
                 let link = rl.create(&project, &name, o).await?;
-                let link = match assets {
-                    Some(a) => rl.add_assets(&project, &link.id, a).await?,
-                    None => link,
-                };
-                Ok(rec(link))
+                match assets {
+                    Some(a) => match rl.add_assets(&project, &link.id, a).await {
+                        Ok(l) => Ok(rec(l)),
+                        // The link exists: say so, with its id (not a plain failure).
+                        Err(e) => Ok(Out::Applied(
+                            format!("review link {} was created without its assets", link.id),
+                            link.id.clone(),
+                            e,
+                        )),
+                    },
+                    None => Ok(rec(link)),
+                }
             })
         }
         "review_links.get" => {
@@ -626,7 +648,7 @@ fn download(path: PathBuf, r: &Reporter) -> Download {
 }
 
 /// Converts an operation's result to Python objects.
-fn to_py<'py>(py: Python<'py>, out: Out) -> PyResult<Bound<'py, PyAny>> {
+fn to_py<'py>(py: Python<'py>, op: &str, out: Out) -> PyResult<Bound<'py, PyAny>> {
     Ok(match out {
         Out::None => py.None().into_bound(py),
         Out::Str(s) => s.into_pyobject(py)?.into_any(),
@@ -643,6 +665,18 @@ fn to_py<'py>(py: Python<'py>, out: Out) -> PyResult<Bound<'py, PyAny>> {
             l.into_any()
         }
         Out::Path(p) => path_bytes(py, &p),
+        Out::Applied(what, uid, e) => {
+            let err = errors::to_pyerr(py, &e, Some(op));
+            let v = err.value(py);
+            let msg = format!("{what}, but then: {}", v.getattr("message")?);
+            let desc = format!("{op} failed: {msg}");
+            v.setattr("message", &msg)?;
+            v.setattr("_description", desc)?;
+            v.setattr("applied", true)?;
+            v.setattr("created_uid", uid)?;
+            v.setattr("args", (msg,))?;
+            return Err(err);
+        }
         Out::Many(v) => {
             let l = PyList::empty(py);
             for (p, r) in v {
@@ -650,7 +684,7 @@ fn to_py<'py>(py: Python<'py>, out: Out) -> PyResult<Bound<'py, PyAny>> {
                     Ok(u) => (u.into_pyobject(py)?.into_any(), py.None().into_bound(py)),
                     Err(e) => (
                         py.None().into_bound(py),
-                        errors::to_pyerr(py, &e)
+                        errors::to_pyerr(py, &e, Some("assets.upload_many"))
                             .into_value(py)
                             .into_bound(py)
                             .into_any(),
@@ -687,49 +721,61 @@ impl NativeClient {
     #[pyo3(signature = (base_url, username=None, password=None, token=None, timeout=None, max_retries=None))]
     fn new(
         py: Python<'_>,
-        base_url: &str,
-        username: Option<String>,
-        password: Option<String>,
-        token: Option<String>,
-        timeout: Option<f64>,
-        max_retries: Option<u32>,
+        base_url: &Bound<'_, PyAny>,
+        username: Option<&Bound<'_, PyAny>>,
+        password: Option<&Bound<'_, PyAny>>,
+        token: Option<&Bound<'_, PyAny>>,
+        timeout: Option<&Bound<'_, PyAny>>,
+        max_retries: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
+        let d = PyDict::new(py);
+        for (k, v) in [
+            ("username", username),
+            ("password", password),
+            ("token", token),
+            ("timeout", timeout),
+        ] {
+            d.set_item(k, v)?;
+        }
+        let a = Args { d: &d };
+        let base_url = py_string("base_url", base_url)?;
         let mut b: ClientBuilder = Client::builder().base_url(base_url).user_agent(format!(
             "approvalstudio-python/{}",
             env!("CARGO_PKG_VERSION")
         ));
-        match (username, password) {
+        match (a.opt_str("username")?, a.opt_str("password")?) {
             (Some(u), Some(p)) => b = b.credentials(u, p),
             (None, None) => {}
             (Some(_), None) | (None, Some(_)) => {
-                return Err(errors::raise(
+                return Err(errors::bad_value(
                     py,
-                    "InvalidInputError",
-                    "credentials: username and password go together",
+                    "username/password",
+                    "username and password go together: give both or neither",
                 ))
             }
         }
-        if let Some(t) = token {
+        if let Some(t) = a.opt_str("token")? {
             b = b.token(t);
         }
-        if let Some(t) = timeout {
-            if !(t.is_finite() && t > 0.0) {
-                return Err(errors::raise(
+        if let Some(t) = a.opt_f64("timeout")? {
+            if t <= 0.0 {
+                return Err(errors::bad_value(
                     py,
-                    "InvalidInputError",
-                    "timeout: must be a positive number of seconds",
+                    "timeout",
+                    "must be a positive number of seconds (at most one year)",
                 ));
             }
-            let d = Duration::from_secs_f64(t);
+            let d = args::seconds(py, "timeout", t)?;
             b = b.connect_timeout(d).read_timeout(d);
         }
-        if let Some(n) = max_retries {
-            b = b.max_attempts(n.saturating_add(1));
+        if let Some(n) = max_retries.filter(|v| !v.is_none()) {
+            let n = args::int_in("max_retries", n, 0, MAX_RETRIES)?;
+            b = b.max_attempts(n as u32 + 1);
         }
         // Building loads the platform's root certificates: done without the GIL.
         let client = py
             .detach(move || b.build())
-            .map_err(|e| errors::to_pyerr(py, &e))?;
+            .map_err(|e| errors::to_pyerr(py, &e, None))?;
         Ok(NativeClient {
             inner: RwLock::new(Some(BlockingClient::from_async(client))),
         })
@@ -751,9 +797,9 @@ impl NativeClient {
             .read()
             .clone()
             .ok_or_else(|| errors::runtime("this approvalstudio.Client is closed"))?;
-        let job = prepare(op, &Args { op, d: args })?;
-        let out = calls::run(py, &client, job, progress)?;
-        to_py(py, out)
+        let job = prepare(op, &Args { d: args })?;
+        let out = calls::run(py, op, &client, job, progress)?;
+        to_py(py, op, out)
     }
 
     /// Closes the client (idempotent).

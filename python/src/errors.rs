@@ -29,11 +29,26 @@ pub fn class_name(kind: ErrorKind) -> &'static str {
 }
 
 /// Builds `approvalstudio.errors.<Class>(message, status_code=..., ...)` from a core error.
-pub fn to_pyerr(py: Python<'_>, e: &Error) -> PyErr {
-    match build(py, e) {
+/// `op` is the Python method that was called (`"projects.get"`): it becomes the error's
+/// `operation` (the core may name the inner operation, e.g. `projects.list`).
+pub fn to_pyerr(py: Python<'_>, e: &Error, op: Option<&str>) -> PyErr {
+    match build(py, e, op) {
         Ok(err) => err,
         Err(err) => err,
     }
+}
+
+/// The core's wording for Rust users, as a Python user configures the same thing.
+fn pythonize(text: &str) -> String {
+    text.replace(
+        "a token on the ClientBuilder",
+        "a token: approvalstudio.Client(url, username=..., password=...) or token=...",
+    )
+    .replace(
+        "(ClientBuilder::credentials)",
+        "(approvalstudio.Client(url, username=..., password=...))",
+    )
+    .replace("ClientBuilder", "approvalstudio.Client")
 }
 
 /// The Python argument name of a field the core names the API's way (`projectUID` →
@@ -43,6 +58,8 @@ fn py_arg_name(field: &str) -> String {
         "projectOwnersUIDS" => return "owner_uids".into(),
         "projectName" => return "name".into(),
         "target" => return "path".into(),
+        "credentials" => return "username/password".into(),
+        "maxAttempts" | "max_attempts" => return "max_retries".into(),
         _ => {}
     }
     let mut out = String::with_capacity(field.len() + 4);
@@ -57,11 +74,22 @@ fn py_arg_name(field: &str) -> String {
     out
 }
 
-fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
+fn build(py: Python<'_>, e: &Error, op: Option<&str>) -> PyResult<PyErr> {
     let module = py.import("approvalstudio.errors")?;
     let cls = module.getattr(class_name(e.kind()))?;
-    let mut message = e.message().to_string();
-    let mut description = e.to_string();
+    let mut message = pythonize(e.message());
+    let mut description = pythonize(&e.to_string());
+    let operation = op.or(e.operation());
+    if let (Some(op), Some(inner)) = (op, e.operation()) {
+        if op != inner {
+            let prefix = format!("{inner} failed: ");
+            if let Some(rest) = description.strip_prefix(&prefix) {
+                description = format!("{op} failed: {rest}");
+            }
+        }
+    } else if let (Some(op), None) = (op, e.operation()) {
+        description = format!("{op} failed: {description}");
+    }
     let mut fields: Vec<(String, Vec<String>)> = e
         .fields()
         .iter()
@@ -90,7 +118,9 @@ fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
     }
     kw.set_item("fields", f)?;
     kw.set_item("kind", e.kind().as_str())?;
-    kw.set_item("operation", e.operation())?;
+    kw.set_item("operation", operation)?;
+    kw.set_item("applied", e.applied())?;
+    kw.set_item("created_uid", e.created_uid())?;
     kw.set_item("description", description)?;
     let obj = cls.call((message,), Some(&kw))?;
     Ok(PyErr::from_value(obj))
@@ -101,15 +131,29 @@ pub fn runtime(msg: impl Into<String>) -> PyErr {
     PyRuntimeError::new_err(msg.into())
 }
 
-/// Raises `approvalstudio.errors.<class>` with a message (for errors made by the binding).
-pub fn raise(py: Python<'_>, class: &str, msg: impl Into<String>) -> PyErr {
-    let msg = msg.into();
-    match py
-        .import("approvalstudio.errors")
-        .and_then(|m| m.getattr(class))
-        .and_then(|c| c.call1((msg.as_str(),)))
-    {
-        Ok(obj) => PyErr::from_value(obj),
-        Err(e) => e,
-    }
+/// `ArgumentTypeError("name: what", fields={name: [what]})`: argument `name` has the wrong
+/// type.
+pub fn bad_type(py: Python<'_>, name: &str, what: &str) -> PyErr {
+    argument_error(py, "ArgumentTypeError", name, what)
+}
+
+/// `InvalidInputError("name: what", fields={name: [what]})`: argument `name` has a value
+/// that is not allowed.
+pub fn bad_value(py: Python<'_>, name: &str, what: &str) -> PyErr {
+    argument_error(py, "InvalidInputError", name, what)
+}
+
+fn argument_error(py: Python<'_>, class: &str, name: &str, what: &str) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let cls = py.import("approvalstudio.errors")?.getattr(class)?;
+        let kw = PyDict::new(py);
+        let f = PyDict::new(py);
+        f.set_item(name, vec![what])?;
+        kw.set_item("fields", f)?;
+        kw.set_item("kind", ErrorKind::InvalidInput.as_str())?;
+        let msg = format!("{name}: {what}");
+        kw.set_item("description", &msg)?;
+        Ok(PyErr::from_value(cls.call((msg,), Some(&kw))?))
+    };
+    build().unwrap_or_else(|e| e)
 }

@@ -6,6 +6,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
 use serde_json::Value;
 
+use crate::args::{int_in, py_string};
 use crate::convert::json_to_py;
 use crate::errors;
 
@@ -40,17 +41,19 @@ fn envelope_json(e: &Event) -> Value {
 pub fn parse_event<'py>(py: Python<'py>, body: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
     let bytes: Vec<u8> = if let Ok(b) = body.cast::<PyBytes>() {
         b.as_bytes().to_vec()
-    } else if let Ok(s) = body.cast::<PyString>() {
-        s.to_cow()?.as_bytes().to_vec()
-    } else if let Ok(v) = body.extract::<Vec<u8>>() {
-        v
+    } else if body.cast::<PyString>().is_ok() {
+        py_string("body", body)?.into_bytes()
     } else {
-        return Err(pyo3::exceptions::PyTypeError::new_err(format!(
-            "body must be bytes or str, not {}",
-            crate::convert::type_name(body)
-        )));
+        return Err(errors::bad_type(
+            py,
+            "body",
+            &format!(
+                "must be bytes or str, not {}",
+                crate::convert::type_name(body)
+            ),
+        ));
     };
-    let event = Event::parse(&bytes).map_err(|e| errors::to_pyerr(py, &e))?;
+    let event = Event::parse(&bytes).map_err(|e| errors::to_pyerr(py, &e, None))?;
     let raw: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
     let env = envelope_json(&event);
     let data = env
@@ -69,9 +72,16 @@ pub fn parse_event<'py>(py: Python<'py>, body: &Bound<'py, PyAny>) -> PyResult<B
 
 /// True when `header_value` (the `Api-Secret` header) equals `secret` (constant time).
 #[pyfunction]
-pub fn verify_secret(header_value: &str, secret: &str) -> bool {
-    webhook::verify(header_value, secret)
+pub fn verify_secret(header_value: &Bound<'_, PyAny>, secret: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let (h, s) = (
+        py_string("header_value", header_value)?,
+        py_string("secret", secret)?,
+    );
+    Ok(webhook::verify(&h, &s))
 }
+
+/// The largest `Deduplicator` capacity.
+const MAX_CAPACITY: u64 = 100_000_000;
 
 /// Remembers the last `capacity` event ids (thread-safe): deliveries are retried, so the same
 /// `EventId` can arrive more than once.
@@ -82,21 +92,30 @@ pub struct Deduplicator {
 
 #[pymethods]
 impl Deduplicator {
+    /// `capacity`: an int from 1 to 100 000 000 (InvalidInputError otherwise).
     #[new]
-    #[pyo3(signature = (capacity=10_000))]
-    fn new(capacity: usize) -> Self {
-        Deduplicator {
+    #[pyo3(signature = (capacity=None))]
+    fn new(capacity: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let capacity = match capacity.filter(|c| !c.is_none()) {
+            None => 10_000,
+            Some(c) => int_in("capacity", c, 1, MAX_CAPACITY)? as usize,
+        };
+        Ok(Deduplicator {
             inner: webhook::Deduplicator::new(capacity),
-        }
+        })
     }
 
     /// True the first time `event_id` is seen (and remembers it); False for a repeat.
-    fn first_time(&self, event_id: &str) -> bool {
-        self.inner.first_time(event_id)
+    fn first_time(&self, event_id: &Bound<'_, PyAny>) -> PyResult<bool> {
+        Ok(self.inner.first_time(&py_string("event_id", event_id)?))
     }
 
-    fn __contains__(&self, event_id: &str) -> bool {
-        self.inner.contains(event_id)
+    /// Whether `event_id` is remembered (a non-str is never remembered).
+    fn __contains__(&self, event_id: &Bound<'_, PyAny>) -> bool {
+        match event_id.cast::<PyString>() {
+            Ok(s) => s.to_cow().map(|s| self.inner.contains(&s)).unwrap_or(false),
+            Err(_) => false,
+        }
     }
 
     fn __len__(&self) -> usize {

@@ -1,6 +1,7 @@
 """Bad inputs: each raises the documented exception with a message naming the argument.
 
-- wrong types and None where a value is required: ``TypeError`` (raised before any call);
+- wrong types and None where a value is required: ``ArgumentTypeError``, an
+  ``InvalidInputError`` that is also a ``TypeError`` (raised before any call);
 - values breaking a documented limit (lengths, counts, UID shape), missing files,
   directories, file names that are not UTF-8: ``InvalidInputError`` (a ``ValueError``),
   nothing sent.
