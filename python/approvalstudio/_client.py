@@ -505,9 +505,11 @@ class Assets(_Resource):
         """Uploads many files, ``concurrency`` (1 to 32) at a time; returns one
         :class:`UploadResult` per file, in order (a failed file does not stop the others).
         ``progress`` receives the overall bytes; ``Progress.path`` names the file that
-        advanced. Raising in ``progress`` cancels the batch and propagates; files already
-        uploaded (or whose last bytes were already sent) stay: a batch has no single commit
-        point, so list the project's assets to see which."""
+        advanced. Raising in ``progress`` cancels the batch and the exception propagates;
+        a batch has no single commit point, so files already uploaded (or whose last bytes
+        were already sent) stay. When the batch had finished anyway (a raise at the final
+        call), a :class:`~approvalstudio.CancelledError` with ``applied`` set names the files
+        uploaded and their UIDs, the callback's exception as its ``__cause__``."""
         plist = [_a.path(f"paths[{i}]", p) for i, p in enumerate(_a.seq("paths", paths, "a list of paths"))]
         conc = _a.integer("concurrency", concurrency, 1, MAX_CONCURRENCY)
         results = self._call(
