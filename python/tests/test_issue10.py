@@ -418,7 +418,7 @@ def test_raise_at_the_final_call_of_a_finished_batch_says_what_was_uploaded(
         assert e.applied and isinstance(e.__cause__, Stop)
         assert e.operation == "assets.upload_many"
         for a in assets:
-            assert a.asset_uid in str(e) and a.name in str(e)
+            assert a.asset_uid in str(e) and str(a.name) in str(e)
         assert f"{len(assets)} of 3 files" in str(e)
 
 
