@@ -10,7 +10,8 @@
  *  - `const char *` inputs are borrowed for the duration of the call and must be UTF-8
  *    (file paths: any bytes). NULL where a value is required gives APST_NULL_PARAMETER.
  *  - One apst_client may be used from many threads at once. Progress callbacks run on the
- *    calling thread; the log callback may run on any thread.
+ *    calling thread; the log callback may run on any thread. A call through a client made by
+ *    apst_client_with_cancel_token is cancelled from any thread by apst_cancel_token_cancel.
  *  - Every *_free function accepts NULL.
  */
 
@@ -118,7 +119,8 @@ typedef enum apst_result {
    */
   APST_IO = 15,
   /**
-   * The operation was cancelled (a progress callback returned non-zero).
+   * The operation was cancelled (a progress callback returned non-zero, or the call's cancel
+   * token was cancelled: `apst_client_with_cancel_token`).
    */
   APST_CANCELLED = 16,
   /**
@@ -176,9 +178,16 @@ typedef enum apst_log_level {
 } apst_log_level;
 
 /**
+ * A cancellation token (an opaque handle): a flag that any thread may set to cancel the
+ * calls made through the client handles it is attached to (`apst_client_with_cancel_token`).
+ */
+typedef struct apst_cancel_token apst_cancel_token;
+
+/**
  * A connection to the Approval Studio API (an opaque handle). Create it with
- * `apst_client_builder_build`, release it with `apst_client_free`. Thread-safe: one client
- * may be used from many threads at once; it shares one connection pool and one token.
+ * `apst_client_builder_build` (or `apst_client_with_cancel_token`), release it with
+ * `apst_client_free`. Thread-safe: one client may be used from many threads at once; it
+ * shares one connection pool and one token.
  */
 typedef struct apst_client apst_client;
 
@@ -227,9 +236,13 @@ typedef struct apst_progress {
 
 /**
  * Receives transfer progress, on the thread that called the transfer function, at most
- * about every 100 ms and once more at the end of a successful transfer. `p` is valid only
- * during the call. Return 0 to go on, non-zero to cancel the transfer (the function then
- * returns `APST_CANCELLED`; a cancelled download leaves no file). Calling a blocking library
+ * about every 100 ms, and once more at 100 % just before the transfer commits (before the
+ * last bytes of an upload are sent, before a download is moved into place). `p` is valid
+ * only during the call. Return 0 to go on, non-zero to cancel the transfer (the function then
+ * returns `APST_CANCELLED`), the final call included: a cancelled upload created nothing, a
+ * cancelled download leaves no file (an existing target is untouched). For
+ * `apst_asset_upload_many` the final call comes when every file is done and cannot cancel.
+ * To cancel while no bytes move (a stalled server), use `apst_client_with_cancel_token`. Calling a blocking library
  * function from inside the callback returns `APST_INVALID_INPUT` at once (no deadlock).
  * A C++ callback must not let exceptions escape.
  */
@@ -269,6 +282,77 @@ void apst_shutdown(void);
 void apst_string_free(char *s);
 
 /**
+ * Creates a cancellation token, not cancelled. Attach it to a client with
+ * `apst_client_with_cancel_token`; cancel with `apst_cancel_token_cancel`.
+ *
+ * Ownership: on success `*out_token` receives a token owned by the caller (release with
+ * `apst_cancel_token_free`); on failure it is set to NULL. Thread-safety: any thread.
+ */
+enum apst_result apst_cancel_token_new(struct apst_cancel_token **out_token,
+                                       struct apst_error **err);
+
+/**
+ * Cancels: every call running through a client handle this token is attached to returns
+ * `APST_CANCELLED` within about 100 ms (a download leaves no file; an upload or a create
+ * whose request had already reached the server may still have been applied), and every
+ * later call through such a handle fails with `APST_CANCELLED` at once, until
+ * `apst_cancel_token_reset`. Cancelling twice is harmless. `token` may be NULL (nothing
+ * happens).
+ *
+ * Ownership: borrows `token`. Thread-safety: any thread, while other threads use the token
+ * or its clients (that is its purpose); it is one atomic store, so it is also
+ * async-signal-safe (a SIGINT handler may call it) and allowed after `apst_shutdown`.
+ */
+void apst_cancel_token_cancel(const struct apst_cancel_token *token);
+
+/**
+ * Whether the token is cancelled. Returns false when `token` is NULL.
+ *
+ * Ownership: borrows `token`. Thread-safety: any thread; async-signal-safe; allowed after
+ * `apst_shutdown`.
+ */
+bool apst_cancel_token_is_cancelled(const struct apst_cancel_token *token);
+
+/**
+ * Re-arms a cancelled token, so that the client handles it is attached to can be used
+ * again (e.g. for the next operation after a Cancel button was pressed). Calls that were
+ * already cancelled stay cancelled; a call that starts after the reset runs normally.
+ * `token` may be NULL (nothing happens).
+ *
+ * Ownership: borrows `token`. Thread-safety: any thread; async-signal-safe; allowed after
+ * `apst_shutdown`.
+ */
+void apst_cancel_token_reset(const struct apst_cancel_token *token);
+
+/**
+ * Releases a token. `token` may be NULL. Client handles it was attached to keep working
+ * (they hold their own reference to the flag; it can no longer be set, so they are no longer
+ * cancellable).
+ *
+ * Ownership: takes ownership of `token`. Thread-safety: not concurrently with other uses of
+ * the same token. Allowed after `apst_shutdown`.
+ */
+void apst_cancel_token_free(struct apst_cancel_token *token);
+
+/**
+ * Makes a client handle whose calls are cancelled by `token`: it shares `client`'s
+ * connection pool, token and settings (cheap; no network), and every call made through it
+ * polls `token` every 50 ms, so `apst_cancel_token_cancel` from any thread (a plugin's Cancel
+ * button) stops an in-flight call within about 100 ms with `APST_CANCELLED`, even while the
+ * server sends nothing. Calls through `client` itself are not affected. One token may be
+ * attached to many handles.
+ *
+ * Ownership: borrows `client` and `token` (the new handle keeps its own reference to the
+ * token's flag, so either may be freed first); on success `*out_client` receives a new
+ * client owned by the caller (release with `apst_client_free`, independently of `client`);
+ * on failure it is set to NULL. Thread-safety: thread-safe; the new handle is thread-safe.
+ */
+enum apst_result apst_client_with_cancel_token(const struct apst_client *client,
+                                               const struct apst_cancel_token *token,
+                                               struct apst_client **out_client,
+                                               struct apst_error **err);
+
+/**
  * Creates a client builder with the defaults: base URL `https://api.approval.studio`, no
  * credentials, connect timeout 10 s, read timeout 60 s, 4 attempts, backoff 200 ms..20 s,
  * retry deadline 120 s, at most 60 s of waiting for a rate limit. Returns NULL only after
@@ -291,7 +375,8 @@ void apst_client_builder_free(struct apst_client_builder *builder);
 
 /**
  * Sets the API's base URL (e.g. `"https://api.approval.studio"` or the emulator's URL);
- * paths under `/api/v1/` are appended. Validated at build time.
+ * paths under `/api/v1/` are appended. Control characters are refused at once; the rest is
+ * validated at build time.
  *
  * Ownership: borrows `builder` and the arguments (strings are copied).
  * Thread-safety: a builder must not be used from two threads at once.
@@ -313,38 +398,38 @@ enum apst_result apst_client_builder_set_token(struct apst_client_builder *build
 
 /**
  * Sets the token lifetime requested at login, in minutes (`keepAliveTime`; 0 = the
- * server's default of 600).
+ * server's default of 600; at most 525600, one year).
  *
  * Ownership: borrows `builder` and the arguments (strings are copied).
  * Thread-safety: a builder must not be used from two threads at once.
  */
 enum apst_result apst_client_builder_set_keep_alive_minutes(struct apst_client_builder *builder,
-                                                            uint32_t minutes,
+                                                            uint32_t keep_alive_minutes,
                                                             struct apst_error **err);
 
 /**
- * Sets the connect timeout in milliseconds (must be > 0).
+ * Sets the connect timeout in milliseconds (1 to 31536000000, one year).
  *
  * Ownership: borrows `builder` and the arguments (strings are copied).
  * Thread-safety: a builder must not be used from two threads at once.
  */
 enum apst_result apst_client_builder_set_connect_timeout_ms(struct apst_client_builder *builder,
-                                                            uint64_t ms,
+                                                            uint64_t connect_timeout_ms,
                                                             struct apst_error **err);
 
 /**
- * Sets the read timeout in milliseconds (must be > 0): the longest wait for the next
- * bytes of a response. There is no whole-request timeout, so large transfers work.
+ * Sets the read timeout in milliseconds (1 to 31536000000, one year): the longest wait for
+ * the next bytes of a response. There is no whole-request timeout, so large transfers work.
  *
  * Ownership: borrows `builder` and the arguments (strings are copied).
  * Thread-safety: a builder must not be used from two threads at once.
  */
 enum apst_result apst_client_builder_set_read_timeout_ms(struct apst_client_builder *builder,
-                                                         uint64_t ms,
+                                                         uint64_t read_timeout_ms,
                                                          struct apst_error **err);
 
 /**
- * Sets how many attempts a request gets for retryable failures (at least 1; 1 disables
+ * Sets how many attempts a request gets for retryable failures (1 to 100; 1 disables
  * retries; default 4). POSTs that create something are never retried once sent (they fail
  * with `APST_AMBIGUOUS` instead).
  *
@@ -357,7 +442,8 @@ enum apst_result apst_client_builder_set_max_attempts(struct apst_client_builder
 
 /**
  * Sets the exponential backoff between retries: `base_ms` (default 200) and `cap_ms`
- * (default 20000), with full jitter. Both must be > 0 and `base_ms <= cap_ms`.
+ * (default 20000), with full jitter. Both must be 1 to 31536000000 (one year) and
+ * `base_ms <= cap_ms`.
  *
  * Ownership: borrows `builder`. Thread-safety: a builder must not be used from two threads
  * at once.
@@ -369,24 +455,25 @@ enum apst_result apst_client_builder_set_backoff_ms(struct apst_client_builder *
 
 /**
  * Sets the overall deadline of one operation including its retries, in milliseconds
- * (must be > 0).
+ * (1 to 31536000000, one year).
  *
  * Ownership: borrows `builder` and the arguments (strings are copied).
  * Thread-safety: a builder must not be used from two threads at once.
  */
 enum apst_result apst_client_builder_set_retry_deadline_ms(struct apst_client_builder *builder,
-                                                           uint64_t ms,
+                                                           uint64_t retry_deadline_ms,
                                                            struct apst_error **err);
 
 /**
  * Sets the longest `Retry-After` the client waits out by itself on HTTP 429, in
- * milliseconds; a longer one fails with `APST_RATE_LIMITED`. 0 never waits.
+ * milliseconds (0 to 31536000000, one year); a longer one fails with `APST_RATE_LIMITED`.
+ * 0 never waits.
  *
  * Ownership: borrows `builder` and the arguments (strings are copied).
  * Thread-safety: a builder must not be used from two threads at once.
  */
 enum apst_result apst_client_builder_set_max_rate_limit_wait_ms(struct apst_client_builder *builder,
-                                                                uint64_t ms,
+                                                                uint64_t max_rate_limit_wait_ms,
                                                                 struct apst_error **err);
 
 /**
@@ -522,6 +609,25 @@ const char *apst_error_trace_id(const struct apst_error *err);
 const char *apst_error_fields_json(const struct apst_error *err);
 
 /**
+ * Whether the call's effect is known to have been applied on the server although the call
+ * failed (a later step failed, e.g. reading back a created project): do not repeat the call;
+ * `apst_error_created_uid` names what was created. (An effect that *may* have been applied
+ * is `APST_AMBIGUOUS` instead.) False when `err` is NULL.
+ *
+ * Ownership: borrows `err`. Thread-safety: any thread; an error is immutable.
+ */
+bool apst_error_applied(const struct apst_error *err);
+
+/**
+ * With `apst_error_applied`: the UID of the resource the failed call created (e.g. the
+ * project whose read-back failed), or NULL when none is known (or `err` is NULL).
+ *
+ * Ownership: borrowed from `err`, valid until `apst_error_free(err)`. Thread-safety: any
+ * thread.
+ */
+const char *apst_error_created_uid(const struct apst_error *err);
+
+/**
  * Sets the process-wide log callback (replacing any previous one), or removes it when `cb`
  * is NULL. `max_level` (an `apst_log_level`) filters what is delivered. An invalid
  * `max_level` gives `APST_INVALID_INPUT`.
@@ -640,7 +746,8 @@ enum apst_result apst_asset_delete(const struct apst_client *client,
 /**
  * Uploads a file as a new asset of a project (`POST asset/upload`), streaming it from disk.
  * `task_uid` (an UploadAssets or UploadChangedAsset task) and `file_name` (the asset's
- * name, by default the file's base name) may be NULL. `progress` may be NULL; it is called on the
+ * name, by default the file's base name, at most 255 bytes) may be NULL. `progress` may be
+ * NULL; it is called on the
  * calling thread, at most about every 100 ms and at the end; returning non-zero cancels
  * the upload (`APST_CANCELLED`). `progress_userdata` is passed through and may be NULL.
  * `*out_asset_uid` receives the new asset's UID; processing continues on the server (see
@@ -688,7 +795,7 @@ enum apst_result apst_asset_upload_many(const struct apst_client *client,
 /**
  * Uploads a new asset from a public http(s) URL (`POST asset/upload_url`). `task_uid` and
  * `file_name` may be NULL (name: from the server's `Content-Disposition`, else
- * `asset.<ext>`). `*out_asset_uid` receives the new asset's UID.
+ * `asset.<ext>`; at most 255 bytes). `*out_asset_uid` receives the new asset's UID.
  *
  * Ownership: borrows the inputs; `*out_asset_uid` is owned by the caller
  * (`apst_string_free`). Thread-safety: thread-safe.
@@ -704,7 +811,7 @@ enum apst_result apst_asset_upload_url(const struct apst_client *client,
 /**
  * Waits until the asset is processed (polling `GET asset` with backoff): `*out_json`
  * receives the processed Asset record. Processing failed on the server: `APST_SERVER`;
- * still not processed after `timeout_ms`: `APST_TIMEOUT`.
+ * still not processed after `timeout_ms` (0 to 31536000000, one year): `APST_TIMEOUT`.
  *
  * Ownership: borrows the inputs; `*out_json` is owned by the caller (`apst_string_free`).
  * Thread-safety: thread-safe.
@@ -875,8 +982,8 @@ enum apst_result apst_project_proof_report_download(const struct apst_client *cl
 
 /**
  * Changes a project's state (`PUT project/state`). `state` is one of `"Active"`,
- * `"OnHold"`, `"Completed"`, `"Archived"` (case-insensitive; `"InTransit"` can't be
- * requested, and an unknown name gives `APST_INVALID_INPUT`). `APST_NOT_ACCEPTABLE` when
+ * `"OnHold"`, `"Completed"`, `"Archived"` (case-insensitive); `"InTransit"` can't be
+ * requested and, like an unknown name, gives `APST_INVALID_INPUT` before anything is sent. `APST_NOT_ACCEPTABLE` when
  * already in that state. Completed deletes the project's tasks and makes it read-only.
  *
  * Ownership: borrows the inputs. Thread-safety: thread-safe.
@@ -911,7 +1018,8 @@ enum apst_result apst_project_meta_list(const struct apst_client *client,
                                         struct apst_error **err);
 
 /**
- * Sets (inserts or replaces) a metadata entry of a project (`POST project/meta`).
+ * Sets (inserts or replaces) a metadata entry of a project (`POST project/meta`). `key`:
+ * 1 to 1000 characters.
  *
  * Ownership: borrows the inputs. Thread-safety: thread-safe.
  */
@@ -922,7 +1030,8 @@ enum apst_result apst_project_meta_set(const struct apst_client *client,
                                        struct apst_error **err);
 
 /**
- * Removes a metadata entry of a project (`DELETE project/meta`).
+ * Removes a metadata entry of a project (`DELETE project/meta`). `key`: 1 to 1000
+ * characters (it travels in the URL).
  *
  * Ownership: borrows the inputs. Thread-safety: thread-safe.
  */
@@ -955,7 +1064,7 @@ enum apst_result apst_project_move_to_folder(const struct apst_client *client,
 
 /**
  * Uploads a file as a reference document of a project (`POST refdoc/upload`), streaming
- * it from disk. `task_uid` (an UploadRefDocs task), `file_name`, `progress` and
+ * it from disk. `task_uid` (an UploadRefDocs task), `file_name` (at most 255 bytes), `progress` and
  * `progress_userdata` may be NULL; the callback runs on the calling thread and a non-zero
  * return cancels (`APST_CANCELLED`). `*out_refdoc_uid` receives the new UID. A missing,
  * unreadable or directory path gives `APST_INVALID_INPUT` naming `path`.
@@ -975,7 +1084,7 @@ enum apst_result apst_refdoc_upload(const struct apst_client *client,
 
 /**
  * Adds a reference document fetched by the service from a public http(s) URL
- * (`POST refdoc/upload_url`). `task_uid` and `file_name` may be NULL. `*out_refdoc_uid`
+ * (`POST refdoc/upload_url`). `task_uid` and `file_name` (at most 255 bytes) may be NULL. `*out_refdoc_uid`
  * receives the new UID.
  *
  * Ownership: borrows the inputs; `*out_refdoc_uid` is owned by the caller
@@ -1140,8 +1249,8 @@ enum apst_result apst_review_link_delete(const struct apst_client *client,
                                          struct apst_error **err);
 
 /**
- * Lists the tasks assigned to the caller (`GET task/all`). `types` may be NULL (all
- * types) or a comma-separated list of task types (`"ReviewAssets,UploadAssets"`); an
+ * Lists the tasks assigned to the caller (`GET task/all`). `types` may be NULL or empty
+ * (all types) or a comma-separated list of task types (`"ReviewAssets,UploadAssets"`); an
  * unknown type gives `APST_INVALID_INPUT`. `*out_json` receives a JSON array of Task
  * records.
  *

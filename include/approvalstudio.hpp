@@ -8,6 +8,8 @@
 //   with the JSON library of your choice.
 // - A Client may be used from many threads at once. Progress callbacks run on the calling
 //   thread; an exception thrown by one cancels the transfer and is rethrown to the caller.
+// - A CancelToken cancels, from any thread, the calls of the Clients made with
+//   `client.with_cancel_token(token)`: they throw Error with kind() == APST_CANCELLED.
 #ifndef APPROVALSTUDIO_HPP
 #define APPROVALSTUDIO_HPP
 
@@ -46,6 +48,10 @@ using StringPtr = std::unique_ptr<char, StringDeleter>;
 using ClientPtr = std::unique_ptr<apst_client, ClientDeleter>;
 using BuilderPtr = std::unique_ptr<apst_client_builder, BuilderDeleter>;
 using DeduplicatorPtr = std::unique_ptr<apst_webhook_deduplicator, DeduplicatorDeleter>;
+struct CancelTokenDeleter {
+    void operator()(apst_cancel_token *t) const noexcept { apst_cancel_token_free(t); }
+};
+using CancelTokenPtr = std::unique_ptr<apst_cancel_token, CancelTokenDeleter>;
 
 /// A failed call: `kind()` is the apst_result, plus the details of the C error.
 class Error : public std::runtime_error {
@@ -56,7 +62,9 @@ public:
           status_(e ? apst_error_status(e) : 0),
           retry_after_ms_(e ? apst_error_retry_after_ms(e) : -1),
           trace_id_(e && apst_error_trace_id(e) ? apst_error_trace_id(e) : ""),
-          fields_json_(e ? apst_error_fields_json(e) : "{}") {}
+          fields_json_(e ? apst_error_fields_json(e) : "{}"),
+          applied_(e ? apst_error_applied(e) : false),
+          created_uid_(e && apst_error_created_uid(e) ? apst_error_created_uid(e) : "") {}
 
     apst_result kind() const noexcept { return kind_; }
     const char *kind_name() const noexcept { return apst_result_str(static_cast<int>(kind_)); }
@@ -66,6 +74,10 @@ public:
     const std::string &trace_id() const noexcept { return trace_id_; }
     /// `{"field": ["message", ...], ...}`.
     const std::string &fields_json() const noexcept { return fields_json_; }
+    /// The effect was applied although the call failed (apst_error_applied): don't repeat it.
+    bool applied() const noexcept { return applied_; }
+    /// With applied(): the UID of what the call created, or "" (apst_error_created_uid).
+    const std::string &created_uid() const noexcept { return created_uid_; }
 
 private:
     apst_result kind_;
@@ -73,6 +85,8 @@ private:
     int64_t retry_after_ms_;
     std::string trace_id_;
     std::string fields_json_;
+    bool applied_;
+    std::string created_uid_;
 };
 
 namespace detail {
@@ -115,6 +129,28 @@ struct Progress {
 
 /// Called with transfer progress; return false to cancel.
 using ProgressFn = std::function<bool(const apst_progress &)>;
+
+/// A cancellation token (apst_cancel_token): `cancel()` from any thread (a Cancel button, a
+/// signal handler) makes the calls of every Client made with `Client::with_cancel_token`
+/// throw Error(APST_CANCELLED) within about 100 ms, also while the server stalls; `reset()`
+/// re-arms it for the next operation. Move-only.
+class CancelToken {
+public:
+    CancelToken() {
+        apst_error *e = nullptr;
+        apst_cancel_token *t = nullptr;
+        const apst_result r = apst_cancel_token_new(&t, &e);
+        t_.reset(t);
+        detail::check(r, e);
+    }
+    void cancel() const noexcept { apst_cancel_token_cancel(t_.get()); }
+    bool is_cancelled() const noexcept { return apst_cancel_token_is_cancelled(t_.get()); }
+    void reset() const noexcept { apst_cancel_token_reset(t_.get()); }
+    const apst_cancel_token *raw() const noexcept { return t_.get(); }
+
+private:
+    CancelTokenPtr t_;
+};
 
 class Client;
 
@@ -185,6 +221,18 @@ public:
     explicit Client(ClientPtr c) : c_(std::move(c)) {}
     static ClientBuilder builder() { return ClientBuilder(); }
     apst_client *raw() const noexcept { return c_.get(); }
+
+    /// A Client sharing this one's connection pool, token and settings whose calls `token`
+    /// cancels (apst_client_with_cancel_token); this Client's own calls are not affected.
+    /// Either may be destroyed first, and the token too.
+    Client with_cancel_token(const CancelToken &token) const {
+        apst_error *e = nullptr;
+        apst_client *c = nullptr;
+        const apst_result r = apst_client_with_cancel_token(raw(), token.raw(), &c, &e);
+        ClientPtr owned(c);
+        detail::check(r, e);
+        return Client(std::move(owned));
+    }
 
     void login() const { call([&](apst_error **e) { return apst_client_login(raw(), e); }); }
     bool validate_token() const {

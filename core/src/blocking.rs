@@ -245,7 +245,7 @@ where
     let fut = f(client.clone(), sink);
     // If this thread leaves early (a hook panicked), the operation is cancelled, not orphaned.
     let _cancel_on_exit = cancel.clone().drop_guard();
-    let (tx, rx) = std::sync::mpsc::channel::<Msg<T>>();
+    let (tx, rx) = channel::<Msg<T>>();
     // With a progress hook, a transfer asks this thread about its final progress call before
     // it commits, so a cancel there leaves nothing behind (see `transfer::ConfirmFn`).
     let confirm: Option<crate::transfer::ConfirmFn> = hooks.progress.map(|_| {
@@ -339,6 +339,124 @@ where
             }
         }
         return r;
+    }
+}
+
+/// The channel from an operation's runtime task to the calling thread: the interface of
+/// `std::sync::mpsc` on a mutex and a condition variable, because a blocking `mpsc` receive
+/// makes std allocate a `Thread` handle for the calling thread, freed only when that thread
+/// exits. A C host's main thread never exits as a thread (`exit()` runs no thread-local
+/// destructors), so memory checkers reported the handle as "possibly lost" after
+/// `apst_shutdown` (issue 10, item 12). std's `Mutex`/`Condvar` allocate nothing per thread.
+struct Chan<T> {
+    state: std::sync::Mutex<ChanState<T>>,
+    ready: std::sync::Condvar,
+}
+
+struct ChanState<T> {
+    queue: std::collections::VecDeque<T>,
+    senders: usize,
+    receiver_alive: bool,
+}
+
+struct ChanSender<T>(Arc<Chan<T>>);
+struct ChanReceiver<T>(Arc<Chan<T>>);
+
+fn channel<T>() -> (ChanSender<T>, ChanReceiver<T>) {
+    let chan = Arc::new(Chan {
+        state: std::sync::Mutex::new(ChanState {
+            queue: std::collections::VecDeque::new(),
+            senders: 1,
+            receiver_alive: true,
+        }),
+        ready: std::sync::Condvar::new(),
+    });
+    (ChanSender(chan.clone()), ChanReceiver(chan))
+}
+
+impl<T> Chan<T> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, ChanState<T>> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl<T> ChanSender<T> {
+    fn send(&self, v: T) -> std::result::Result<(), std::sync::mpsc::SendError<T>> {
+        let mut g = self.0.lock();
+        if !g.receiver_alive {
+            return Err(std::sync::mpsc::SendError(v));
+        }
+        g.queue.push_back(v);
+        self.0.ready.notify_all();
+        Ok(())
+    }
+}
+
+impl<T> Clone for ChanSender<T> {
+    fn clone(&self) -> Self {
+        self.0.lock().senders += 1;
+        ChanSender(self.0.clone())
+    }
+}
+
+impl<T> Drop for ChanSender<T> {
+    fn drop(&mut self) {
+        let mut g = self.0.lock();
+        g.senders -= 1;
+        if g.senders == 0 {
+            self.0.ready.notify_all();
+        }
+    }
+}
+
+impl<T> ChanReceiver<T> {
+    fn recv(&self) -> std::result::Result<T, std::sync::mpsc::RecvError> {
+        let mut g = self.0.lock();
+        loop {
+            if let Some(v) = g.queue.pop_front() {
+                return Ok(v);
+            }
+            if g.senders == 0 {
+                return Err(std::sync::mpsc::RecvError);
+            }
+            g = self.0.ready.wait(g).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    fn recv_timeout(
+        &self,
+        d: Duration,
+    ) -> std::result::Result<T, std::sync::mpsc::RecvTimeoutError> {
+        let deadline = Instant::now() + d;
+        let mut g = self.0.lock();
+        loop {
+            if let Some(v) = g.queue.pop_front() {
+                return Ok(v);
+            }
+            if g.senders == 0 {
+                return Err(std::sync::mpsc::RecvTimeoutError::Disconnected);
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(std::sync::mpsc::RecvTimeoutError::Timeout);
+            }
+            g = self
+                .0
+                .ready
+                .wait_timeout(g, left)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+    }
+}
+
+impl<T> Drop for ChanReceiver<T> {
+    fn drop(&mut self) {
+        let mut g = self.0.lock();
+        g.receiver_alive = false;
+        // Messages still queued (a Confirm's answer sender) are dropped here, outside no
+        // lock of theirs: dropping a oneshot sender only wakes its receiver.
+        g.queue.clear();
     }
 }
 
@@ -918,6 +1036,33 @@ mod tests {
         let e = inner.lock().take().unwrap();
         assert_eq!(e.kind(), ErrorKind::InvalidInput);
         assert!(e.message().contains("re-entrant"));
+    }
+
+    #[test]
+    fn channel_delivers_in_order_times_out_and_disconnects() {
+        use std::sync::mpsc::{RecvError, RecvTimeoutError};
+        let (tx, rx) = channel::<u32>();
+        assert_eq!(
+            rx.recv_timeout(Duration::from_millis(5)),
+            Err(RecvTimeoutError::Timeout)
+        );
+        let tx2 = tx.clone();
+        let t = std::thread::spawn(move || {
+            tx2.send(1).unwrap();
+            tx2.send(2).unwrap();
+        });
+        assert_eq!(rx.recv(), Ok(1));
+        assert_eq!(rx.recv_timeout(Duration::from_secs(5)), Ok(2));
+        t.join().unwrap();
+        drop(tx);
+        assert_eq!(rx.recv(), Err(RecvError));
+        assert_eq!(
+            rx.recv_timeout(Duration::from_millis(1)),
+            Err(RecvTimeoutError::Disconnected)
+        );
+        let (tx, rx) = channel::<u32>();
+        drop(rx);
+        assert!(tx.send(3).is_err());
     }
 
     #[test]

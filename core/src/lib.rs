@@ -42,6 +42,9 @@
 
 #[macro_use]
 pub mod models;
+#[doc(hidden)]
+#[path = "fuzzing.rs"]
+pub mod __fuzz;
 pub mod api;
 pub mod blocking;
 mod client;

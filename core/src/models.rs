@@ -131,6 +131,11 @@ pub fn parse_date(s: &str) -> Option<DateTime<Utc>> {
     if let Ok(d) = DateTime::parse_from_rfc3339(s) {
         return Some(d.with_timezone(&Utc));
     }
+    // chrono's own form, which is what the records serialize to, also for years outside
+    // 0000-9999 (`-2020-10-22T00:00:00Z`, `+10000-01-01T00:00:00Z`) that RFC 3339 can't hold.
+    if let Ok(d) = s.parse::<DateTime<chrono::FixedOffset>>() {
+        return Some(d.with_timezone(&Utc));
+    }
     for fmt in [
         "%Y-%m-%dT%H:%M:%S%.f",
         "%Y-%m-%d %H:%M:%S%.f",
@@ -786,9 +791,15 @@ pub(crate) fn decode<T: FromValue>(v: Value, what: &str) -> crate::Result<T> {
         .map_err(|e| crate::Error::decode(format!("could not read {what} from the response: {e}")))
 }
 
-/// [`decode`] of what a create answered: the create was applied, so a failure says so.
-pub(crate) fn decode_created<T: FromValue>(v: Value, what: &str, op: &str) -> crate::Result<T> {
-    let uid = uid_in(&v).map(str::to_string);
+/// [`decode`] of what a create answered: the create was applied, so a failure says so
+/// (with the new resource's UID when the answer has it under `uid_key`).
+pub(crate) fn decode_created<T: FromValue>(
+    v: Value,
+    what: &str,
+    op: &str,
+    uid_key: &str,
+) -> crate::Result<T> {
+    let uid = uid_from(&v, &[uid_key], uid_key).ok();
     decode(v, what).map_err(|e| e.after_applied(op, uid.as_deref()))
 }
 
@@ -800,14 +811,6 @@ pub(crate) fn created_uid_from(
     op: &str,
 ) -> crate::Result<String> {
     uid_from(v, names, what).map_err(|e| e.after_applied(op, None))
-}
-
-/// The first `...UID` string field of an object, for error messages.
-fn uid_in(v: &Value) -> Option<&str> {
-    v.as_object()?
-        .iter()
-        .find(|(k, v)| k.ends_with("UID") && v.is_string())
-        .and_then(|(_, v)| v.as_str())
 }
 
 /// Extracts a UID field from a result that is either an object (`{"assetUID": ..}`) or a
@@ -830,6 +833,32 @@ pub(crate) fn uid_from(v: &Value, names: &[&str], what: &str) -> crate::Result<S
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn an_unreadable_create_answer_is_an_applied_error_with_the_uid() {
+        // The create was answered 200, but the record can't be read: never a plain Decode
+        // error, which a caller would retry into a duplicate.
+        let e = decode_created::<Task>(
+            json!(["not", "a task"]),
+            "the task",
+            "tasks.review_asset",
+            "taskUID",
+        )
+        .unwrap_err();
+        assert!(e.applied(), "{e}");
+        assert!(!e.is_retryable());
+        assert!(
+            e.message().starts_with("tasks.review_asset was applied"),
+            "{e}"
+        );
+        let e =
+            created_uid_from(&json!({}), &["assetUID"], "assetUID", "assets.upload").unwrap_err();
+        assert!(e.applied());
+        assert_eq!(e.created_uid(), None);
+        let t: Task =
+            decode_created(json!({"taskUID": "ABC"}), "the task", "op", "taskUID").unwrap();
+        assert_eq!(t.task_uid, "ABC");
+    }
 
     #[test]
     fn case_insensitive_unknown_ignored_raw_kept() {
@@ -889,6 +918,24 @@ mod tests {
         assert!(parse_date("2021-02-18T14:08:08.615088Z").is_some());
         assert!(parse_date("2020-12-07").is_some());
         assert!(parse_date("nope").is_none());
+    }
+
+    #[test]
+    fn dates_outside_four_digit_years_read_back() {
+        // Found by fuzz/fuzz_targets/records.rs: `-2020-10-22` was read, but the record's
+        // JSON (`"-2020-10-22T00:00:00Z"`) was not: a record did not survive its own JSON.
+        for s in ["-2020-10-22", "+10000-01-01T00:00:00", "0000-01-01"] {
+            let d = parse_date(s).unwrap();
+            let written = serde_json::to_value(d).unwrap();
+            assert_eq!(
+                parse_date(written.as_str().unwrap()),
+                Some(d),
+                "{s} -> {written}"
+            );
+            let a = Asset::from_raw(json!({"assetUID": "A", "created": s}));
+            let again = Asset::from_raw(serde_json::to_value(&a).unwrap());
+            assert_eq!(again.created, Some(d));
+        }
     }
 
     #[test]

@@ -115,7 +115,9 @@ impl ReviewLinkOptions {
 pub struct ReviewLinkRecipient {
     /// E-mail.
     pub email: String,
-    /// The external review task created for the recipient.
+    /// The external review task created for the recipient (`taskUID`, the API's casing;
+    /// `taskUid`, written by earlier versions, is read too).
+    #[serde(rename = "taskUID", alias = "taskUid")]
     pub task_uid: String,
     /// The recipient's link (the task's `reviewUrl`).
     pub short_url: Option<String>,
@@ -130,7 +132,9 @@ pub struct ReviewLinkRecipient {
 pub struct ReviewLink {
     /// Link id.
     pub id: String,
-    /// Project UID.
+    /// Project UID (`projectUID`, the API's casing; `projectUid`, written by earlier
+    /// versions, is read too).
+    #[serde(rename = "projectUID", alias = "projectUid")]
     pub project_uid: String,
     /// Name (also the e-mail subject).
     pub name: String,
@@ -460,5 +464,31 @@ impl<'a> ReviewLinks<'a> {
             }
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uid_keys_use_the_api_casing_and_old_links_still_read() {
+        let old = serde_json::json!({
+            "id": "l1", "projectUid": "P1", "name": "n", "allowApprovals": true,
+            "currentVersionOnly": false, "enableDownloading": true, "expiresAt": null,
+            "hasPassword": false, "assetUIDs": ["A1"], "created": "2026-01-01T00:00:00Z",
+            "recipients": [{"email": "a@example.com", "taskUid": "T1", "shortUrl": null,
+                            "sentAt": "2026-01-01T00:00:00Z"}]
+        });
+        let link: ReviewLink = serde_json::from_value(old).unwrap();
+        assert_eq!(link.project_uid, "P1");
+        assert_eq!(link.recipients[0].task_uid, "T1");
+        let v = serde_json::to_value(&link).unwrap();
+        assert_eq!(v["projectUID"], "P1");
+        assert_eq!(v["recipients"][0]["taskUID"], "T1");
+        let text = v.to_string();
+        assert!(!text.contains("Uid\""), "{text}");
+        let again: ReviewLink = serde_json::from_value(v).unwrap();
+        assert_eq!(again, link);
     }
 }

@@ -538,6 +538,10 @@ fn upload_form(
             UploadSource::Bytes(_) => Error::invalid_input("file_name", "must not be empty"),
         })?,
     };
+    v::file_name(
+        if u.file_name.is_some() { "file_name" } else { "path" },
+        &name,
+    )?;
     let mime = u.content_type.clone().unwrap_or_else(|| {
         mime_guess::from_path(&name)
             .first_or_octet_stream()
@@ -661,6 +665,7 @@ pub(crate) async fn upload_url(
                 "must be a file name, not a path",
             ));
         }
+        v::file_name("file_name", n)?;
     }
     let call = Call::create(op, path)
         .q("ProjectUID", u.project_uid)

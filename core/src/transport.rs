@@ -2,15 +2,22 @@
 //! store (proactive refresh, single-flight re-login on 401), envelope decoding, error mapping,
 //! retries with backoff, the shared rate gate, and tracing spans.
 //!
-//! Retry policy (see DESIGN.md):
+//! Retry policy (docs/DESIGN.md). The body of a JSON answer is read *inside* the retry loop,
+//! so a response cut off mid-body counts as a failure after sending like a reset does.
 //!
-//! | outcome | GET | PUT, DELETE, idempotent POST | POST creates/uploads |
+//! | outcome | GET, login | PUT, DELETE, idempotent POST | POST creates/uploads |
 //! |---|---|---|---|
 //! | connect failed | retry | retry | retry |
 //! | 429 | wait `Retry-After` (capped), retry | same | same |
 //! | 401 | re-login once, replay | same | same |
-//! | 5xx, timeout/reset after sending | retry | retry; 404 on a retried DELETE / 406 on a retried state change = success | `Ambiguous` |
+//! | 5xx, timeout/reset after sending, cut-off body | retry | retry; 404 on a retried DELETE / 406 or 410 on a retried state change = success | `Ambiguous` at once |
 //! | other 4xx | fail | fail | fail |
+//!
+//! A write (anything but a read) whose retries run out after an attempt with an unknown
+//! outcome (the last three rows' second line) fails as `Ambiguous`, never as a plain
+//! transport or server error: the request may have been applied. An error that comes after
+//! the effect is known to be applied (reading a created record back failed) is marked
+//! [`Error::applied`](crate::Error::applied).
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::models::{wire, LoginResult};
@@ -185,25 +192,33 @@ fn header_str<'a>(h: &'a reqwest::header::HeaderMap, name: &str) -> Option<&'a s
     h.get(name).and_then(|v| v.to_str().ok()).map(str::trim)
 }
 
+/// The longest wait a header is taken at: longer ones (`Retry-After: 1e30`, a reset in the
+/// year 200000) are read as a year, so `Instant::now() + wait` cannot overflow; any such wait
+/// is past the rate-limit cap anyway and fails the call as `RateLimited`.
+const MAX_HEADER_WAIT: Duration = Duration::from_secs(365 * 86_400);
+
 /// Parses `Retry-After`: seconds, or an HTTP date.
-fn retry_after(h: &reqwest::header::HeaderMap) -> Option<Duration> {
+pub(crate) fn retry_after(h: &reqwest::header::HeaderMap) -> Option<Duration> {
     let v = header_str(h, "retry-after")?;
     if let Ok(s) = v.parse::<f64>() {
         if s.is_finite() && s >= 0.0 {
-            return Some(Duration::from_secs_f64(s));
+            return Some(
+                Duration::try_from_secs_f64(s).map_or(MAX_HEADER_WAIT, |d| d.min(MAX_HEADER_WAIT)),
+            );
         }
     }
     DateTime::parse_from_rfc2822(v).ok().map(|d| {
         (d.with_timezone(&Utc) - Utc::now())
             .to_std()
             .unwrap_or_default()
+            .min(MAX_HEADER_WAIT)
     })
 }
 
 /// Time until `X-Rate-Limit-Reset`. Measured against the local clock, or against the
 /// response's `Date` when the two clocks disagree by more than 5 s (a skewed clock on either
 /// side then doesn't matter).
-fn rate_limit_reset(h: &reqwest::header::HeaderMap) -> Option<Duration> {
+pub(crate) fn rate_limit_reset(h: &reqwest::header::HeaderMap) -> Option<Duration> {
     let reset = crate::models::parse_date(header_str(h, "x-rate-limit-reset")?)?;
     let local = Utc::now();
     let now = header_str(h, "date")
@@ -215,7 +230,7 @@ fn rate_limit_reset(h: &reqwest::header::HeaderMap) -> Option<Duration> {
     Some(
         (reset - now)
             .to_std()
-            .map(|d| d + Duration::from_millis(50))
+            .map(|d| (d + Duration::from_millis(50)).min(MAX_HEADER_WAIT))
             .unwrap_or_default(),
     )
 }
@@ -274,7 +289,12 @@ pub(crate) enum Ticket {
 }
 
 impl RateGate {
-    async fn acquire(&self, op: &str, max_wait: Duration, deadline: Instant) -> Result<Ticket> {
+    pub(crate) async fn acquire(
+        &self,
+        op: &str,
+        max_wait: Duration,
+        deadline: Instant,
+    ) -> Result<Ticket> {
         loop {
             let wait_until = {
                 let mut st = self.st.lock();
@@ -340,7 +360,7 @@ impl RateGate {
     }
 
     /// Learns from a response's headers (or from no response: `h` None) and releases a probe.
-    fn observe(&self, ticket: Ticket, h: Option<&reqwest::header::HeaderMap>) {
+    pub(crate) fn observe(&self, ticket: Ticket, h: Option<&reqwest::header::HeaderMap>) {
         let mut st = self.st.lock();
         if ticket == Ticket::Probe {
             st.probe = false;
@@ -375,7 +395,7 @@ impl RateGate {
     }
 
     /// Closes the gate until `until` (a 429), never shortening it.
-    fn close(&self, until: Instant) {
+    pub(crate) fn close(&self, until: Instant) {
         let mut st = self.st.lock();
         st.seen = true;
         st.remaining = Some(0);
@@ -967,6 +987,42 @@ mod tests {
         );
         assert_eq!(unwrap_envelope(b"").unwrap(), Value::Null);
         assert!(unwrap_envelope(b"<html>").is_err());
+    }
+
+    #[test]
+    fn huge_header_waits_are_capped_not_a_panic() {
+        // Found by fuzz/fuzz_targets/rate_limit.rs: `Retry-After: 018446744073709551616.25` on
+        // a 429 panicked in `Duration::from_secs_f64` (map_error and the request loop), and a
+        // wait past the clock's range overflowed `Instant::now() + wait`.
+        for v in ["018446744073709551616.25", "1e300", "9.3e18", "31536001"] {
+            let mut h = reqwest::header::HeaderMap::new();
+            h.insert("retry-after", v.parse().unwrap());
+            assert_eq!(retry_after(&h), Some(MAX_HEADER_WAIT), "{v}");
+            assert!(Instant::now().checked_add(MAX_HEADER_WAIT).is_some());
+            let e = map_error(StatusCode::TOO_MANY_REQUESTS, &h, "");
+            assert_eq!(e.kind(), ErrorKind::RateLimited);
+            assert_eq!(e.retry_after(), Some(MAX_HEADER_WAIT));
+        }
+        let mut h = reqwest::header::HeaderMap::new();
+        h.insert("retry-after", "58".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(58)));
+        h.insert(
+            "x-rate-limit-reset",
+            "+200000-01-01T00:00:00Z".parse().unwrap(),
+        );
+        assert_eq!(rate_limit_reset(&h), Some(MAX_HEADER_WAIT));
+    }
+
+    #[test]
+    fn envelope_numbers_are_read_exactly() {
+        // Found by fuzz/fuzz_targets/envelope.rs: serde_json's default float parser read this
+        // 1 ULP off (2.2222222222222224e70), so what the SDK handed on differed from what the
+        // server sent; the workspace enables serde_json's `float_roundtrip`.
+        let v = unwrap_envelope(br#"{"result":[2.2222222222222227e70,0.1]}"#).unwrap();
+        assert_eq!(v[0].as_f64(), Some(2.2222222222222227e70));
+        // Round trip through the text form (its exponent spelling depends on the formatter).
+        let back: Value = serde_json::from_str(&v.to_string()).unwrap();
+        assert_eq!(back[0].as_f64(), Some(2.2222222222222227e70));
     }
 
     #[test]

@@ -17,6 +17,34 @@ pub const MAX_TAGS: usize = 20;
 pub const MAX_TAG_LEN: usize = 25;
 /// Max number of project owners.
 pub const MAX_OWNERS: usize = 20;
+/// Max length (characters) of an uploaded file's name, as the service (emulator) enforces it
+/// (docs/API-NOTES.md: the documentation is silent; 255, the usual limit on one file name).
+pub const MAX_FILE_NAME: usize = 255;
+/// Largest value of an int32 field of the service's model (`keepAliveTime`, annotation `page`).
+pub const MAX_INT32: u64 = i32::MAX as u64;
+
+/// An uploaded file's name: at most [`MAX_FILE_NAME`] characters.
+pub(crate) fn file_name(field: &str, name: &str) -> Result<()> {
+    let n = name.chars().count();
+    if n > MAX_FILE_NAME {
+        return Err(Error::invalid_input(
+            field,
+            format!("the file name must be at most {MAX_FILE_NAME} characters (got {n}); pass a shorter file_name"),
+        ));
+    }
+    Ok(())
+}
+
+/// A count the service reads as an int32: at most [`MAX_INT32`].
+pub(crate) fn int32(field: &str, v: u64) -> Result<()> {
+    if v > MAX_INT32 {
+        return Err(Error::invalid_input(
+            field,
+            format!("must be at most {MAX_INT32} (got {v})"),
+        ));
+    }
+    Ok(())
+}
 
 /// Longest duration any setting or timeout accepts (one year): longer ones are rejected with
 /// an [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) error naming the argument,
@@ -77,7 +105,8 @@ pub const MAX_UID: usize = 64;
 pub const MAX_QUERY: usize = 1000;
 
 /// A UID: 1 to [`MAX_UID`] ASCII letters, digits, `-`, `_`, `{`, `}` (GUIDs in any spelling).
-pub(crate) fn uid(field: &str, v: &str) -> Result<()> {
+/// Public for the C and Python faces, to name their own argument in the error.
+pub fn uid(field: &str, v: &str) -> Result<()> {
     if v.is_empty() {
         return Err(Error::invalid_input(field, "must be a non-empty UID"));
     }
@@ -134,7 +163,11 @@ pub(crate) fn uids(field: &str, v: &[String], min: usize, max: usize) -> Result<
     if v.len() < min || v.len() > max {
         return Err(Error::invalid_input(
             field,
-            format!("must hold {min} to {max} UIDs (got {})", v.len()),
+            if max == usize::MAX {
+                format!("must hold at least {min} UID(s) (got {})", v.len())
+            } else {
+                format!("must hold {min} to {max} UIDs (got {})", v.len())
+            },
         ));
     }
     for u in v {
@@ -258,6 +291,15 @@ mod tests {
         assert!(uids("projectOwnersUIDS", &["A".into()], 1, 20).is_ok());
         assert!(uid("projectUID", "").is_err());
         assert!(uid("projectUID", "a b").is_err());
+    }
+
+    #[test]
+    fn service_limits() {
+        assert!(file_name("file_name", &"n".repeat(255)).is_ok());
+        let e = file_name("file_name", &"é".repeat(256)).unwrap_err();
+        assert!(e.fields().contains_key("file_name"));
+        assert!(int32("page", MAX_INT32).is_ok());
+        assert!(int32("page", MAX_INT32 + 1).is_err());
     }
 
     #[test]

@@ -219,11 +219,12 @@ fn blocking_client_mirrors_operations_and_hooks_run_on_calling_thread() {
     assert_eq!(c.review_links().list(&uid).unwrap().len(), 1);
     c.review_links().delete(&uid, &link.id).unwrap();
 
+    // delete the asset while the project is open (a Completed project is read-only), then
     // state, delete
+    c.assets().delete(&asset).unwrap();
     c.projects()
         .set_state(&uid, ProjectState::Completed)
         .unwrap();
-    c.assets().delete(&asset).unwrap();
     c.projects().delete(&uid).unwrap();
 }
 

@@ -185,7 +185,7 @@ pub fn change_project_state(
     let base = app.local_base();
     let pj = data
         .project(&uid)
-        .map(|p| data.project_json(p))
+        .map(|p| data.event_project_json(p))
         .unwrap_or_default();
     for t in &deleted_tasks {
         let tj = data.task_json(t, &base);
@@ -193,14 +193,14 @@ pub fn change_project_state(
             app,
             &data,
             "task.deleted",
-            serde_json::json!({"TaskUID": t.uid, "ProjectUID": uid, "Project": crate::state::pascal_keys(&pj), "Task": tj}),
+            serde_json::json!({"TaskUID": t.uid, "ProjectUID": uid, "Project": pj, "Task": tj}),
         );
     }
     crate::webhook_delivery::emit(
         app,
         &data,
         "project.state",
-        serde_json::json!({"ProjectUID": uid, "State": now_state.as_str(), "PreviousState": from.as_str(), "Project": crate::state::pascal_keys(&pj)}),
+        serde_json::json!({"ProjectUID": uid, "State": now_state.as_str(), "PreviousState": from.as_str(), "Project": pj}),
     );
     drop(data);
     if via_transit {
@@ -225,13 +225,13 @@ pub fn change_project_state(
             p.state = target;
             let pj = data
                 .project(&uid)
-                .map(|p| data.project_json(p))
+                .map(|p| data.event_project_json(p))
                 .unwrap_or_default();
             crate::webhook_delivery::emit(
                 &app2,
                 data,
                 "project.state",
-                serde_json::json!({"ProjectUID": uid, "State": target.as_str(), "PreviousState": "InTransit", "Project": crate::state::pascal_keys(&pj)}),
+                serde_json::json!({"ProjectUID": uid, "State": target.as_str(), "PreviousState": "InTransit", "Project": pj}),
             );
         });
     }

@@ -181,6 +181,13 @@ pub struct EmulatorConfig {
     pub webhook_retry_window: Duration,
     /// First retry delay of webhook deliveries (doubles each attempt, capped at 60 s).
     pub webhook_backoff: Duration,
+    /// Longest time a connection may take to send a request's headers, and to start the next
+    /// request on a kept-alive connection (default 30 s, hyper's default); then it is closed.
+    /// Read when a connection is accepted.
+    pub header_read_timeout: Duration,
+    /// A connection that carries no byte in either direction for this long is closed (None =
+    /// never; default 120 s). Read when a connection is accepted.
+    pub idle_timeout: Option<Duration>,
 }
 
 impl Default for EmulatorConfig {
@@ -196,6 +203,8 @@ impl Default for EmulatorConfig {
             storage_limit_bytes: None,
             webhook_retry_window: Duration::from_secs(30 * 60),
             webhook_backoff: Duration::from_secs(1),
+            header_read_timeout: Duration::from_secs(30),
+            idle_timeout: Some(Duration::from_secs(120)),
         }
     }
 }
@@ -246,6 +255,16 @@ impl EmulatorConfig {
         self.webhook_retry_window = d;
         self
     }
+    /// Sets the header-read timeout (also the keep-alive wait for the next request).
+    pub fn header_read_timeout(mut self, d: Duration) -> Self {
+        self.header_read_timeout = d;
+        self
+    }
+    /// Sets the idle timeout of connections (None = never).
+    pub fn idle_timeout(mut self, d: Option<Duration>) -> Self {
+        self.idle_timeout = d;
+        self
+    }
     /// Sets the initial webhook retry delay.
     pub fn webhook_backoff(mut self, d: Duration) -> Self {
         self.webhook_backoff = d;
@@ -280,6 +299,12 @@ pub struct ConfigUpdate {
     /// Initial webhook retry delay in milliseconds.
     #[serde(default)]
     pub webhook_backoff_ms: Option<u64>,
+    /// Header-read timeout in milliseconds (applies to connections accepted afterwards).
+    #[serde(default)]
+    pub header_read_timeout_ms: Option<u64>,
+    /// Idle timeout in milliseconds (`null` = never; connections accepted afterwards).
+    #[serde(default, deserialize_with = "double_option")]
+    pub idle_timeout_ms: Option<Option<u64>>,
 }
 
 /// JSON form of a quota: `{"limit": 2, "period": "1m"}`.
@@ -326,6 +351,18 @@ impl ConfigUpdate {
         if let Some(ms) = self.webhook_backoff_ms {
             cfg.webhook_backoff = Duration::from_millis(ms);
         }
+        if let Some(ms) = self.header_read_timeout_ms {
+            if ms == 0 {
+                return Err("headerReadTimeoutMs must be at least 1".into());
+            }
+            cfg.header_read_timeout = Duration::from_millis(ms);
+        }
+        if let Some(ms) = self.idle_timeout_ms {
+            if ms == Some(0) {
+                return Err("idleTimeoutMs must be at least 1 (or null for none)".into());
+            }
+            cfg.idle_timeout = ms.map(Duration::from_millis);
+        }
         Ok(())
     }
 }
@@ -347,6 +384,8 @@ pub fn config_json(
         "storageLimitBytes": cfg.storage_limit_bytes,
         "webhookRetryWindowSeconds": cfg.webhook_retry_window.as_secs(),
         "webhookBackoffMs": cfg.webhook_backoff.as_millis() as u64,
+        "headerReadTimeoutMs": cfg.header_read_timeout.as_millis() as u64,
+        "idleTimeoutMs": cfg.idle_timeout.map(|d| d.as_millis() as u64),
     })
 }
 

@@ -216,6 +216,14 @@ impl Input {
     }
 }
 
+/// Whether a string is empty or only whitespace. "Whitespace" is Unicode's `White_Space`
+/// property (Rust's `char::is_whitespace`, .NET's `char.IsWhiteSpace`, which the service's
+/// validators use): TAB..CR, space, NEL, NBSP, U+1680, U+2000..U+200A, U+2028, U+2029,
+/// U+202F, U+205F, U+3000. spec/openapi.yaml's `NonBlank` pattern lists the same set.
+pub fn is_blank(s: &str) -> bool {
+    s.chars().all(char::is_whitespace)
+}
+
 /// Reads fields from an [`Input`] and collects validation errors named by field.
 pub struct Fields<'a> {
     input: &'a Input,
@@ -262,7 +270,7 @@ impl<'a> Fields<'a> {
     /// A mandatory non-empty string.
     pub fn req_str(&mut self, name: &str) -> String {
         match self.opt_str(name) {
-            Some(s) if !s.trim().is_empty() => s,
+            Some(s) if !is_blank(&s) => s,
             Some(_) | None => {
                 if !self.errors.contains_key(name) {
                     self.error(name, format!("'{name}' must not be empty."));

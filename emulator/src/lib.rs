@@ -111,17 +111,7 @@ async fn start_inner(cfg: EmulatorConfig) -> anyhow::Result<Started> {
     });
     app.reset();
     let router = server::router(app.clone());
-    let listener = server::KillableListener::new(tcp, shutdown.clone());
-    let stop = shutdown.clone();
-    let server = tokio::spawn(async move {
-        let svc = router.into_make_service_with_connect_info::<server::ConnKill>();
-        if let Err(e) = axum::serve(listener, svc)
-            .with_graceful_shutdown(stop.cancelled_owned())
-            .await
-        {
-            tracing::error!("emulator server failed: {e}");
-        }
-    });
+    let server = tokio::spawn(server::serve(tcp, router, app.clone(), shutdown.clone()));
     Ok(Started {
         app,
         addr,

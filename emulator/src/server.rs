@@ -1,16 +1,14 @@
-//! The HTTP server: a listener whose connections can be killed (for the `reset` and
-//! `truncate` faults and for shutdown), the gate middleware (journal, faults, rate limit) and
-//! the router.
+//! The HTTP server: an accept loop whose connections can be killed (for the `reset` and
+//! `truncate` faults and for shutdown) and time out (header read, idle), the gate middleware
+//! (journal, faults, rate limit) and the router.
 
 use std::future::Future;
 use std::io;
-use std::net::SocketAddr;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::connect_info::Connected;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -27,20 +25,28 @@ use crate::faults::FaultAction;
 use crate::http::ApiError;
 use crate::state::fmt_date_z;
 
-/// A TCP connection that fails all I/O once its token is cancelled.
+/// A TCP connection that fails all I/O once its token is cancelled, or once it has carried
+/// no byte in either direction for its idle timeout (a stalled body or a reader that stopped
+/// reading: the connection is closed instead of held forever).
 pub struct KillableIo {
     inner: TcpStream,
     token: CancellationToken,
     cancelled: Pin<Box<WaitForCancellationFutureOwned>>,
+    idle: Option<Duration>,
+    deadline: Pin<Box<tokio::time::Sleep>>,
 }
 
 impl KillableIo {
-    fn new(inner: TcpStream, token: CancellationToken) -> Self {
+    fn new(inner: TcpStream, token: CancellationToken, idle: Option<Duration>) -> Self {
         let cancelled = Box::pin(token.clone().cancelled_owned());
+        // Without an idle timeout the deadline is never polled.
+        let first = idle.unwrap_or(Duration::from_secs(86_400));
         KillableIo {
             inner,
             token,
             cancelled,
+            idle,
+            deadline: Box::pin(tokio::time::sleep(first)),
         }
     }
 
@@ -53,6 +59,21 @@ impl KillableIo {
         }
         Ok(())
     }
+
+    /// Traffic: the idle deadline moves.
+    fn touch(&mut self) {
+        if let Some(d) = self.idle {
+            self.deadline
+                .as_mut()
+                .reset(tokio::time::Instant::now() + d);
+        }
+    }
+
+    /// Pending I/O: an error once the idle deadline has passed (the waker is registered).
+    fn idle_expired(&mut self, cx: &mut Context<'_>) -> Option<io::Error> {
+        (self.idle.is_some() && self.deadline.as_mut().poll(cx).is_ready())
+            .then(|| io::Error::new(io::ErrorKind::TimedOut, "connection idle for too long"))
+    }
 }
 
 impl AsyncRead for KillableIo {
@@ -64,7 +85,20 @@ impl AsyncRead for KillableIo {
         if let Err(e) = self.check(cx) {
             return Poll::Ready(Err(e));
         }
-        Pin::new(&mut self.inner).poll_read(cx, buf)
+        let before = buf.filled().len();
+        match Pin::new(&mut self.inner).poll_read(cx, buf) {
+            Poll::Ready(Ok(())) => {
+                if buf.filled().len() > before {
+                    self.touch();
+                }
+                Poll::Ready(Ok(()))
+            }
+            Poll::Pending => match self.idle_expired(cx) {
+                Some(e) => Poll::Ready(Err(e)),
+                None => Poll::Pending,
+            },
+            other => other,
+        }
     }
 }
 
@@ -77,7 +111,17 @@ impl AsyncWrite for KillableIo {
         if let Err(e) = self.check(cx) {
             return Poll::Ready(Err(e));
         }
-        Pin::new(&mut self.inner).poll_write(cx, buf)
+        match Pin::new(&mut self.inner).poll_write(cx, buf) {
+            Poll::Ready(Ok(n)) => {
+                self.touch();
+                Poll::Ready(Ok(n))
+            }
+            Poll::Pending => match self.idle_expired(cx) {
+                Some(e) => Poll::Ready(Err(e)),
+                None => Poll::Pending,
+            },
+            other => other,
+        }
     }
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         if let Err(e) = self.check(cx) {
@@ -90,50 +134,60 @@ impl AsyncWrite for KillableIo {
     }
 }
 
-/// A TCP listener handing out [`KillableIo`] connections, children of one root token.
-pub struct KillableListener {
-    tcp: TcpListener,
-    root: CancellationToken,
-}
-
-impl KillableListener {
-    /// Wraps a bound listener.
-    pub fn new(tcp: TcpListener, root: CancellationToken) -> Self {
-        KillableListener { tcp, root }
-    }
-}
-
-impl axum::serve::Listener for KillableListener {
-    type Io = KillableIo;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        loop {
-            match self.tcp.accept().await {
-                Ok((s, addr)) => {
-                    let _ = s.set_nodelay(true);
-                    return (KillableIo::new(s, self.root.child_token()), addr);
-                }
-                Err(e) => {
-                    tracing::debug!("accept failed: {e}");
-                    tokio::time::sleep(Duration::from_millis(20)).await;
-                }
-            }
-        }
-    }
-
-    fn local_addr(&self) -> io::Result<Self::Addr> {
-        self.tcp.local_addr()
-    }
-}
-
-/// The kill switch of the connection a request arrived on.
+/// The kill switch of the connection a request arrived on (a request extension, as
+/// `ConnectInfo<ConnKill>`).
 #[derive(Clone, Debug)]
 pub struct ConnKill(pub CancellationToken);
 
-impl Connected<axum::serve::IncomingStream<'_, KillableListener>> for ConnKill {
-    fn connect_info(stream: axum::serve::IncomingStream<'_, KillableListener>) -> Self {
-        ConnKill(stream.io().token.clone())
+/// Accepts connections on `tcp` until `root` is cancelled and serves each with hyper
+/// (HTTP/1.1, and h2c with prior knowledge). Each connection gets a child token of `root`
+/// (killed by the `reset`/`truncate` faults and at shutdown), the config's header-read timeout
+/// (also the longest wait for the next request on a kept-alive connection) and its idle
+/// timeout.
+pub async fn serve(tcp: TcpListener, router: Router, app: App, root: CancellationToken) {
+    loop {
+        let stream = tokio::select! {
+            _ = root.cancelled() => return,
+            r = tcp.accept() => match r {
+                Ok((s, _)) => s,
+                Err(e) => {
+                    tracing::debug!("accept failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    continue;
+                }
+            },
+        };
+        let _ = stream.set_nodelay(true);
+        let (header_timeout, idle) = {
+            let c = app.config.lock();
+            (c.header_read_timeout, c.idle_timeout)
+        };
+        let token = root.child_token();
+        let io = hyper_util::rt::TokioIo::new(KillableIo::new(stream, token.clone(), idle));
+        let kill = ConnKill(token.clone());
+        let router = router.clone();
+        let svc = hyper::service::service_fn(move |mut req: Request<hyper::body::Incoming>| {
+            req.extensions_mut().insert(ConnectInfo(kill.clone()));
+            tower::ServiceExt::oneshot(router.clone(), req.map(Body::new))
+        });
+        tokio::spawn(async move {
+            let mut b =
+                hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());
+            b.http1()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(header_timeout);
+            b.http2().timer(hyper_util::rt::TokioTimer::new());
+            let conn = b.serve_connection_with_upgrades(io, svc);
+            tokio::pin!(conn);
+            tokio::select! {
+                r = conn.as_mut() => {
+                    if let Err(e) = r {
+                        tracing::trace!("connection ended: {e}");
+                    }
+                }
+                _ = token.cancelled() => {}
+            }
+        });
     }
 }
 

@@ -461,6 +461,9 @@ pub struct Data {
     pub columns: Vec<Named>,
     /// Folders.
     pub folders: Vec<Named>,
+    /// The tenant's approval workflow, which every project follows (the `Workflow` of the
+    /// documentation's event `Project` entity; there is no API to choose another).
+    pub workflow: Named,
     /// Projects (creation order).
     pub projects: Vec<Project>,
     /// Assets (upload order).
@@ -509,6 +512,7 @@ impl Data {
                 .iter()
                 .map(|n| named("folder", n))
                 .collect(),
+            workflow: named("workflow", "Default workflow"),
             projects: Vec::new(),
             assets: Vec::new(),
             refdocs: Vec::new(),
@@ -641,7 +645,7 @@ impl Data {
             (None, Some(e)) => json!({"userUID": null, "fullName": e, "email": e}),
             _ => Value::Null,
         };
-        json!({
+        let mut v = json!({
             "taskUID": t.uid,
             "projectUID": t.project_uid,
             "projectName": project_name,
@@ -654,9 +658,21 @@ impl Data {
             "comment": t.comment,
             "user": user,
             "assetUIDs": t.asset_uids,
-            "reviewUrl": t.review_token.as_ref().map(|tok| format!("{base}/r/{tok}")),
-            "requestedAssetName": t.requested_asset_name,
-        })
+        });
+        // The documentation: `reviewUrl` "appears only for ReviewAsset task" (review tasks),
+        // `requestedAssetName` "appears only in UploadChangedAsset task". Absent elsewhere.
+        if let Some(m) = v.as_object_mut() {
+            if t.kind.is_review() {
+                m.insert(
+                    "reviewUrl".into(),
+                    json!(t.review_token.as_ref().map(|tok| format!("{base}/r/{tok}"))),
+                );
+            }
+            if t.kind == TaskType::UploadChangedAsset {
+                m.insert("requestedAssetName".into(), json!(t.requested_asset_name));
+            }
+        }
+        v
     }
 
     /// Wire form of an annotation.
@@ -703,7 +719,19 @@ impl Data {
             "templateUID": p.template_uid,
             "folderUID": p.folder_uid,
             "kanbanColumnUID": p.kanban_column_uid,
+            "workflow": {"workflowUID": self.workflow.uid, "name": self.workflow.name},
         })
+    }
+
+    /// The PascalCase `Project` entity of webhook events: the project as `GET project` gives
+    /// it, keys in PascalCase, with the documented `Workflow {WorkflowUID, Name}` and a
+    /// `Created` in UTC with the trailing `Z` of the documentation's samples.
+    pub fn event_project_json(&self, p: &Project) -> Value {
+        let mut v = pascal_keys(&self.project_json(p));
+        if let Some(m) = v.as_object_mut() {
+            m.insert("Created".into(), json!(fmt_date_z(&p.created)));
+        }
+        v
     }
 
     /// Wire form of a client with its users, templates, columns and folders.

@@ -242,7 +242,7 @@ async fn project_state_machine_and_delete() {
             &c.post("task/asset_upload", json!({"projectUID": p, "userUID": me}))
                 .await,
             412,
-            "[Completed]",
+            "[Complete]",
         );
         // Archived passes through InTransit.
         let r = set("Archived").await;
@@ -398,7 +398,7 @@ async fn metadata_kanban_folder_and_proofreport() {
             )
             .await,
             404,
-            "Project not found",
+            "Project with the given UID not found.",
         );
         assert_problem(
             &c.post("project/kanban/column", json!({"projectUID": p}))

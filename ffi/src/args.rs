@@ -29,6 +29,50 @@ pub(crate) unsafe fn str_arg<'a>(p: *const c_char, name: &str) -> Result<&'a str
     })
 }
 
+/// Longest `file_name` argument, in bytes: a file name (NAME_MAX of the common file systems);
+/// checked here because upload URLs carry it in the query string, where an overlong one
+/// would fail as a transport error instead of a clear one.
+pub(crate) const MAX_FILE_NAME: usize = 255;
+
+/// An optional `file_name` parameter: NULL means "not given"; at most [`MAX_FILE_NAME`]
+/// bytes.
+///
+/// # Safety
+/// As `str_arg`.
+pub(crate) unsafe fn file_name_arg<'a>(p: *const c_char) -> Result<Option<&'a str>, FfiError> {
+    let name = opt_str_arg(p, "file_name")?;
+    if let Some(n) = name {
+        if n.len() > MAX_FILE_NAME {
+            return Err(FfiError::invalid(format!(
+                "parameter `file_name` must be at most {MAX_FILE_NAME} bytes (a file name), got {}",
+                n.len()
+            )));
+        }
+    }
+    Ok(name)
+}
+
+/// A string parameter that travels in a URL's query (a metadata key): at most
+/// `apst_core::validate::MAX_QUERY` characters, so an overlong one is a clear local error
+/// rather than a failed request.
+pub(crate) fn url_value<'a>(v: &'a str, name: &str) -> Result<&'a str, FfiError> {
+    let max = apst_core::validate::MAX_QUERY;
+    let n = v.chars().count();
+    if n > max {
+        return Err(FfiError::invalid(format!(
+            "parameter `{name}` must be at most {max} characters (it travels in the URL), got {n}"
+        )));
+    }
+    Ok(v)
+}
+
+/// A UID parameter checked locally, so the error names the C parameter (`owner_uid`, ...)
+/// rather than the API field it is sent as.
+pub(crate) fn uid_arg<'a>(v: &'a str, name: &str) -> Result<&'a str, FfiError> {
+    apst_core::validate::uid(name, v)?;
+    Ok(v)
+}
+
 /// An optional string parameter: NULL means "not given".
 ///
 /// # Safety
@@ -84,6 +128,44 @@ pub(crate) fn parse_json<T: DeserializeOwned>(s: &str, name: &str) -> Result<T, 
             e.column()
         ))
     })
+}
+
+/// Parses a JSON object parameter into the struct `T`, like [`parse_json`], but anything
+/// other than an object is rejected as such: serde would otherwise read an array as the
+/// struct's fields in order (`[1,2,3]` gave "expected a string" for the first field).
+pub(crate) fn parse_object<T: DeserializeOwned>(s: &str, name: &str) -> Result<T, FfiError> {
+    expect_shape(s, name, b'{', "a JSON object ({...})")?;
+    parse_json(s, name)
+}
+
+/// Parses a JSON array parameter into `T` (a `Vec`), rejecting any other JSON value as such.
+pub(crate) fn parse_array<T: DeserializeOwned>(s: &str, name: &str) -> Result<T, FfiError> {
+    expect_shape(s, name, b'[', "a JSON array ([...])")?;
+    parse_json(s, name)
+}
+
+/// Checks that well-formed JSON text `s` starts with `open`; malformed text is left to
+/// [`parse_json`], which reports the parser's position.
+fn expect_shape(s: &str, name: &str, open: u8, what: &str) -> Result<(), FfiError> {
+    let first = s
+        .bytes()
+        .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+    let found = match first {
+        Some(b) if b == open => return Ok(()),
+        None => return Ok(()),
+        Some(b'{') => "an object",
+        Some(b'[') => "an array",
+        Some(b'"') => "a string",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        Some(_) => "a number",
+    };
+    if serde_json::from_str::<serde::de::IgnoredAny>(s).is_err() {
+        return Ok(());
+    }
+    Err(FfiError::invalid(format!(
+        "parameter `{name}` must be {what}, not {found}"
+    )))
 }
 
 /// A required output pointer: checked for NULL and reset to NULL before any work, so the

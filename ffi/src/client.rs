@@ -3,6 +3,8 @@
 use std::ffi::c_char;
 use std::time::Duration;
 
+use apst_core::blocking::{CallHooks, Flow, Hooked};
+
 use crate::args::{handle, handle_mut, out_arg, str_arg};
 use crate::boundary::{boundary, boundary_always};
 use crate::error::{apst_error, apst_result, FfiError};
@@ -25,10 +27,54 @@ pub struct apst_client_builder {
 }
 
 /// A connection to the Approval Studio API (an opaque handle). Create it with
-/// `apst_client_builder_build`, release it with `apst_client_free`. Thread-safe: one client
-/// may be used from many threads at once; it shares one connection pool and one token.
+/// `apst_client_builder_build` (or `apst_client_with_cancel_token`), release it with
+/// `apst_client_free`. Thread-safe: one client may be used from many threads at once; it
+/// shares one connection pool and one token.
 pub struct apst_client {
-    pub(crate) inner: apst_core::blocking::Client,
+    inner: apst_core::blocking::Client,
+    /// Polled by the calling thread during every call made through this handle (the cancel
+    /// token attached with `apst_client_with_cancel_token`).
+    interrupt: Option<Box<dyn Fn() -> Flow + Send + Sync>>,
+}
+
+impl apst_client {
+    pub(crate) fn new(inner: apst_core::blocking::Client) -> apst_client {
+        apst_client {
+            inner,
+            interrupt: None,
+        }
+    }
+
+    /// A handle sharing this client's pool, token and settings whose calls poll `interrupt`.
+    pub(crate) fn with_interrupt(
+        &self,
+        interrupt: Box<dyn Fn() -> Flow + Send + Sync>,
+    ) -> apst_client {
+        apst_client {
+            inner: self.inner.clone(),
+            interrupt: Some(interrupt),
+        }
+    }
+
+    /// The call hooks of this handle (its interrupt, if any).
+    pub(crate) fn hooks(&self) -> CallHooks<'_> {
+        match &self.interrupt {
+            Some(i) => CallHooks::new().interrupt(i.as_ref()),
+            None => CallHooks::new(),
+        }
+    }
+
+    /// The blocking API with this handle's hooks: every export calls through it.
+    pub(crate) fn api(&self) -> Hooked<'_> {
+        self.inner.with_hooks(self.hooks())
+    }
+
+    /// The blocking API with this handle's hooks plus `extra`'s progress hook.
+    pub(crate) fn api_with<'a>(&'a self, extra: CallHooks<'a>) -> Hooked<'a> {
+        let mut h = self.hooks();
+        h.progress = extra.progress;
+        self.inner.with_hooks(h)
+    }
 }
 
 pub(crate) fn shutdown_runtime() {
@@ -70,7 +116,8 @@ pub unsafe extern "C" fn apst_client_builder_free(builder: *mut apst_client_buil
 }
 
 /// Sets the API's base URL (e.g. `"https://api.approval.studio"` or the emulator's URL);
-/// paths under `/api/v1/` are appended. Validated at build time.
+/// paths under `/api/v1/` are appended. Control characters are refused at once; the rest is
+/// validated at build time.
 ///
 /// Ownership: borrows `builder` and the arguments (strings are copied).
 /// Thread-safety: a builder must not be used from two threads at once.
@@ -82,7 +129,14 @@ pub unsafe extern "C" fn apst_client_builder_set_base_url(
 ) -> apst_result {
     boundary!(err, {
         let b = handle_mut(builder, "builder")?;
-        b.base_url = Some(str_arg(base_url, "base_url")?.to_owned());
+        let url = str_arg(base_url, "base_url")?;
+        // A URL parser drops CR, LF and tabs silently; refuse them instead.
+        if let Some(c) = url.chars().find(|c| c.is_control()) {
+            return Err(FfiError::invalid(format!(
+                "parameter `base_url` must not contain control characters (found {c:?})"
+            )));
+        }
+        b.base_url = Some(url.to_owned());
         Ok(())
     })
 }
@@ -106,59 +160,65 @@ pub unsafe extern "C" fn apst_client_builder_set_token(
 }
 
 /// Sets the token lifetime requested at login, in minutes (`keepAliveTime`; 0 = the
-/// server's default of 600).
+/// server's default of 600; at most 525600, one year).
 ///
 /// Ownership: borrows `builder` and the arguments (strings are copied).
 /// Thread-safety: a builder must not be used from two threads at once.
 #[no_mangle]
 pub unsafe extern "C" fn apst_client_builder_set_keep_alive_minutes(
     builder: *mut apst_client_builder,
-    minutes: u32,
+    keep_alive_minutes: u32,
     err: *mut *mut apst_error,
 ) -> apst_result {
     boundary!(err, {
         let b = handle_mut(builder, "builder")?;
-        b.keep_alive_minutes = Some(minutes);
+        let max = apst_core::validate::MAX_DURATION.as_secs() / 60;
+        if u64::from(keep_alive_minutes) > max {
+            return Err(FfiError::invalid(format!(
+                "parameter `keep_alive_minutes` must be 0 to {max} (one year), got {keep_alive_minutes}"
+            )));
+        }
+        b.keep_alive_minutes = Some(keep_alive_minutes);
         Ok(())
     })
 }
 
-/// Sets the connect timeout in milliseconds (must be > 0).
+/// Sets the connect timeout in milliseconds (1 to 31536000000, one year).
 ///
 /// Ownership: borrows `builder` and the arguments (strings are copied).
 /// Thread-safety: a builder must not be used from two threads at once.
 #[no_mangle]
 pub unsafe extern "C" fn apst_client_builder_set_connect_timeout_ms(
     builder: *mut apst_client_builder,
-    ms: u64,
+    connect_timeout_ms: u64,
     err: *mut *mut apst_error,
 ) -> apst_result {
     boundary!(err, {
         let b = handle_mut(builder, "builder")?;
-        b.connect_timeout = Some(positive_ms(ms, "ms")?);
+        b.connect_timeout = Some(ms_arg(connect_timeout_ms, "connect_timeout_ms", 1)?);
         Ok(())
     })
 }
 
-/// Sets the read timeout in milliseconds (must be > 0): the longest wait for the next
-/// bytes of a response. There is no whole-request timeout, so large transfers work.
+/// Sets the read timeout in milliseconds (1 to 31536000000, one year): the longest wait for
+/// the next bytes of a response. There is no whole-request timeout, so large transfers work.
 ///
 /// Ownership: borrows `builder` and the arguments (strings are copied).
 /// Thread-safety: a builder must not be used from two threads at once.
 #[no_mangle]
 pub unsafe extern "C" fn apst_client_builder_set_read_timeout_ms(
     builder: *mut apst_client_builder,
-    ms: u64,
+    read_timeout_ms: u64,
     err: *mut *mut apst_error,
 ) -> apst_result {
     boundary!(err, {
         let b = handle_mut(builder, "builder")?;
-        b.read_timeout = Some(positive_ms(ms, "ms")?);
+        b.read_timeout = Some(ms_arg(read_timeout_ms, "read_timeout_ms", 1)?);
         Ok(())
     })
 }
 
-/// Sets how many attempts a request gets for retryable failures (at least 1; 1 disables
+/// Sets how many attempts a request gets for retryable failures (1 to 100; 1 disables
 /// retries; default 4). POSTs that create something are never retried once sent (they fail
 /// with `APST_AMBIGUOUS` instead).
 ///
@@ -172,10 +232,10 @@ pub unsafe extern "C" fn apst_client_builder_set_max_attempts(
 ) -> apst_result {
     boundary!(err, {
         let b = handle_mut(builder, "builder")?;
-        if max_attempts == 0 {
-            return Err(FfiError::invalid(
-                "parameter `max_attempts` must be at least 1",
-            ));
+        if !(1..=100).contains(&max_attempts) {
+            return Err(FfiError::invalid(format!(
+                "parameter `max_attempts` must be 1 to 100, got {max_attempts}"
+            )));
         }
         b.max_attempts = Some(max_attempts);
         Ok(())
@@ -183,7 +243,8 @@ pub unsafe extern "C" fn apst_client_builder_set_max_attempts(
 }
 
 /// Sets the exponential backoff between retries: `base_ms` (default 200) and `cap_ms`
-/// (default 20000), with full jitter. Both must be > 0 and `base_ms <= cap_ms`.
+/// (default 20000), with full jitter. Both must be 1 to 31536000000 (one year) and
+/// `base_ms <= cap_ms`.
 ///
 /// Ownership: borrows `builder`. Thread-safety: a builder must not be used from two threads
 /// at once.
@@ -196,8 +257,8 @@ pub unsafe extern "C" fn apst_client_builder_set_backoff_ms(
 ) -> apst_result {
     boundary!(err, {
         let b = handle_mut(builder, "builder")?;
-        let base = positive_ms(base_ms, "base_ms")?;
-        let cap = positive_ms(cap_ms, "cap_ms")?;
+        let base = ms_arg(base_ms, "base_ms", 1)?;
+        let cap = ms_arg(cap_ms, "cap_ms", 1)?;
         if base > cap {
             return Err(FfiError::invalid(
                 "parameter `base_ms` must not exceed `cap_ms`",
@@ -209,37 +270,38 @@ pub unsafe extern "C" fn apst_client_builder_set_backoff_ms(
 }
 
 /// Sets the overall deadline of one operation including its retries, in milliseconds
-/// (must be > 0).
+/// (1 to 31536000000, one year).
 ///
 /// Ownership: borrows `builder` and the arguments (strings are copied).
 /// Thread-safety: a builder must not be used from two threads at once.
 #[no_mangle]
 pub unsafe extern "C" fn apst_client_builder_set_retry_deadline_ms(
     builder: *mut apst_client_builder,
-    ms: u64,
+    retry_deadline_ms: u64,
     err: *mut *mut apst_error,
 ) -> apst_result {
     boundary!(err, {
         let b = handle_mut(builder, "builder")?;
-        b.retry_deadline = Some(positive_ms(ms, "ms")?);
+        b.retry_deadline = Some(ms_arg(retry_deadline_ms, "retry_deadline_ms", 1)?);
         Ok(())
     })
 }
 
 /// Sets the longest `Retry-After` the client waits out by itself on HTTP 429, in
-/// milliseconds; a longer one fails with `APST_RATE_LIMITED`. 0 never waits.
+/// milliseconds (0 to 31536000000, one year); a longer one fails with `APST_RATE_LIMITED`.
+/// 0 never waits.
 ///
 /// Ownership: borrows `builder` and the arguments (strings are copied).
 /// Thread-safety: a builder must not be used from two threads at once.
 #[no_mangle]
 pub unsafe extern "C" fn apst_client_builder_set_max_rate_limit_wait_ms(
     builder: *mut apst_client_builder,
-    ms: u64,
+    max_rate_limit_wait_ms: u64,
     err: *mut *mut apst_error,
 ) -> apst_result {
     boundary!(err, {
         let b = handle_mut(builder, "builder")?;
-        b.max_rate_limit_wait = Some(Duration::from_millis(ms));
+        b.max_rate_limit_wait = Some(ms_arg(max_rate_limit_wait_ms, "max_rate_limit_wait_ms", 0)?);
         Ok(())
     })
 }
@@ -262,10 +324,14 @@ pub unsafe extern "C" fn apst_client_builder_set_user_agent(
     })
 }
 
-fn positive_ms(ms: u64, name: &str) -> Result<Duration, FfiError> {
-    if ms == 0 {
+/// A duration argument in milliseconds: `min` to one year (the core's
+/// `validate::MAX_DURATION`, which `ClientBuilder::build` enforces too), checked when it is
+/// given so the error names the C parameter.
+pub(crate) fn ms_arg(ms: u64, name: &str, min: u64) -> Result<Duration, FfiError> {
+    let max = u64::try_from(apst_core::validate::MAX_DURATION.as_millis()).unwrap_or(u64::MAX);
+    if ms < min || ms > max {
         return Err(FfiError::invalid(format!(
-            "parameter `{name}` must be greater than 0"
+            "parameter `{name}` must be {min} to {max} ms (one year), got {ms}"
         )));
     }
     Ok(Duration::from_millis(ms))
@@ -316,7 +382,7 @@ pub unsafe extern "C" fn apst_client_builder_build(
         let out = out_arg(out_client, "out_client")?;
         let b = owned.ok_or_else(|| FfiError::null("builder"))?;
         let client = build(*b)?;
-        *out = Box::into_raw(Box::new(apst_client { inner: client }));
+        *out = Box::into_raw(Box::new(apst_client::new(client)));
         Ok(())
     })
 }
@@ -387,7 +453,7 @@ pub unsafe extern "C" fn apst_client_login(
 ) -> apst_result {
     boundary!(err, {
         let c = handle(client, "client")?;
-        c.inner.login()?;
+        c.api().login()?;
         Ok(())
     })
 }
@@ -405,7 +471,7 @@ pub unsafe extern "C" fn apst_client_validate_token(
     boundary!(err, {
         let c = handle(client, "client")?;
         let out = crate::args::out_val(out_valid, "out_valid")?;
-        *out = match c.inner.validate() {
+        *out = match c.api().validate() {
             Ok(()) => true,
             Err(e) if e.kind() == apst_core::ErrorKind::Unauthorized => false,
             Err(e) => return Err(e.into()),

@@ -45,5 +45,7 @@ pub(crate) fn core_error(e: apst_core::Error) -> FfiError {
             .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
         trace_id: e.trace_id().map(str::to_owned),
         fields_json: fields,
+        applied: e.applied(),
+        created_uid: e.created_uid().map(str::to_owned),
     }
 }

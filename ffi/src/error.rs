@@ -44,7 +44,8 @@ pub enum apst_result {
     /// A local file could not be read or written while transferring (a path that is missing,
     /// unreadable or a directory is reported up front as `APST_INVALID_INPUT`).
     APST_IO = 15,
-    /// The operation was cancelled (a progress callback returned non-zero).
+    /// The operation was cancelled (a progress callback returned non-zero, or the call's cancel
+    /// token was cancelled: `apst_client_with_cancel_token`).
     APST_CANCELLED = 16,
     /// A pointer parameter that must not be NULL was NULL; the message names it.
     APST_NULL_PARAMETER = 17,
@@ -128,6 +129,8 @@ pub struct apst_error {
     pub(crate) retry_after_ms: i64,
     pub(crate) trace_id: Option<CString>,
     pub(crate) fields_json: CString,
+    pub(crate) applied: bool,
+    pub(crate) created_uid: Option<CString>,
 }
 
 /// The Rust-side error of an export body, turned into an `apst_error` at the boundary.
@@ -139,6 +142,8 @@ pub(crate) struct FfiError {
     pub retry_after_ms: Option<u64>,
     pub trace_id: Option<String>,
     pub fields_json: Option<String>,
+    pub applied: bool,
+    pub created_uid: Option<String>,
 }
 
 impl FfiError {
@@ -150,6 +155,8 @@ impl FfiError {
             retry_after_ms: None,
             trace_id: None,
             fields_json: None,
+            applied: false,
+            created_uid: None,
         }
     }
     pub(crate) fn null(param: &str) -> Self {
@@ -173,6 +180,8 @@ impl FfiError {
                 .unwrap_or(-1),
             trace_id: self.trace_id.map(to_cstring),
             fields_json: to_cstring(self.fields_json.unwrap_or_else(|| "{}".to_owned())),
+            applied: self.applied,
+            created_uid: self.created_uid.map(to_cstring),
         }
     }
 }
@@ -288,5 +297,29 @@ pub unsafe extern "C" fn apst_error_fields_json(err: *const apst_error) -> *cons
     match err.as_ref() {
         Some(e) => e.fields_json.as_ptr(),
         None => c"{}".as_ptr(),
+    }
+}
+
+/// Whether the call's effect is known to have been applied on the server although the call
+/// failed (a later step failed, e.g. reading back a created project): do not repeat the call;
+/// `apst_error_created_uid` names what was created. (An effect that *may* have been applied
+/// is `APST_AMBIGUOUS` instead.) False when `err` is NULL.
+///
+/// Ownership: borrows `err`. Thread-safety: any thread; an error is immutable.
+#[no_mangle]
+pub unsafe extern "C" fn apst_error_applied(err: *const apst_error) -> bool {
+    err.as_ref().is_some_and(|e| e.applied)
+}
+
+/// With `apst_error_applied`: the UID of the resource the failed call created (e.g. the
+/// project whose read-back failed), or NULL when none is known (or `err` is NULL).
+///
+/// Ownership: borrowed from `err`, valid until `apst_error_free(err)`. Thread-safety: any
+/// thread.
+#[no_mangle]
+pub unsafe extern "C" fn apst_error_created_uid(err: *const apst_error) -> *const c_char {
+    match err.as_ref().and_then(|e| e.created_uid.as_ref()) {
+        Some(u) => u.as_ptr(),
+        None => ptr::null(),
     }
 }

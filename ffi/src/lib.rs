@@ -7,6 +7,8 @@
 //!   caller and released with `apst_string_free`;
 //! - every export body runs inside a `catch_unwind` boundary: a panic becomes `APST_PANIC`;
 //! - callbacks run on the calling thread (progress) or any thread (log);
+//! - a call through a client handle made by `apst_client_with_cancel_token` is cancelled
+//!   from any thread by `apst_cancel_token_cancel` (the core's interrupt hook);
 //! - one `apst_client` may be used from many threads at once.
 //!
 //! All behaviour (validation, retries, throttling, atomic downloads, review links) lives in
@@ -17,6 +19,7 @@
 
 mod args;
 mod boundary;
+mod cancel;
 mod client;
 mod convert;
 mod error;
@@ -27,6 +30,7 @@ mod resources;
 use std::ffi::c_char;
 
 pub use args::apst_string_free;
+pub use cancel::*;
 pub use client::*;
 pub use error::*;
 pub use log::*;

@@ -3,7 +3,9 @@
 
 use std::ffi::{c_int, c_void};
 
-use apst_core::blocking::{CallHooks, Flow};
+use apst_core::blocking::{CallHooks, Flow, Hooked};
+
+use crate::client::apst_client;
 use apst_core::Progress;
 
 /// Progress of a transfer, passed to an `apst_progress_callback`.
@@ -19,22 +21,28 @@ pub struct apst_progress {
 }
 
 /// Receives transfer progress, on the thread that called the transfer function, at most
-/// about every 100 ms and once more at the end of a successful transfer. `p` is valid only
-/// during the call. Return 0 to go on, non-zero to cancel the transfer (the function then
-/// returns `APST_CANCELLED`; a cancelled download leaves no file). Calling a blocking library
+/// about every 100 ms, and once more at 100 % just before the transfer commits (before the
+/// last bytes of an upload are sent, before a download is moved into place). `p` is valid
+/// only during the call. Return 0 to go on, non-zero to cancel the transfer (the function then
+/// returns `APST_CANCELLED`), the final call included: a cancelled upload created nothing, a
+/// cancelled download leaves no file (an existing target is untouched). For
+/// `apst_asset_upload_many` the final call comes when every file is done and cannot cancel.
+/// To cancel while no bytes move (a stalled server), use `apst_client_with_cancel_token`. Calling a blocking library
 /// function from inside the callback returns `APST_INVALID_INPUT` at once (no deadlock).
 /// A C++ callback must not let exceptions escape.
 pub type apst_progress_callback =
     Option<unsafe extern "C" fn(userdata: *mut c_void, p: *const apst_progress) -> c_int>;
 
-/// Runs `f` with call hooks that forward progress to the C callback (if any).
+/// Runs `f` with the client's API carrying its hooks (cancel token) and a progress hook
+/// that forwards progress to the C callback (if any).
 pub(crate) fn with_progress<T>(
+    client: &apst_client,
     cb: apst_progress_callback,
     userdata: *mut c_void,
-    f: impl FnOnce(CallHooks<'_>) -> T,
+    f: impl FnOnce(Hooked<'_>) -> T,
 ) -> T {
     match cb {
-        None => f(CallHooks::new()),
+        None => f(client.api()),
         Some(cb) => {
             let hook = move |p: Progress| {
                 let cp = apst_progress {
@@ -50,7 +58,7 @@ pub(crate) fn with_progress<T>(
                     Flow::Continue
                 }
             };
-            f(CallHooks::new().progress(&hook))
+            f(client.api_with(CallHooks::new().progress(&hook)))
         }
     }
 }

@@ -560,7 +560,7 @@ class ReviewLinkRecipient(Record):
     sent_at: Optional[datetime]
     _fields = (
         ("email", "email", _str, ""),
-        ("task_uid", "taskUid", _str, ""),
+        ("task_uid", "taskUID", _str, ""),
         ("short_url", "shortUrl", _str, None),
         ("sent_at", "sentAt", parse_datetime, None),
     )
@@ -584,7 +584,7 @@ class ReviewLink(Record):
     _fields = (
         ("id", "id", _str, ""),
         ("name", "name", _str, ""),
-        ("project_uid", "projectUid", _str, ""),
+        ("project_uid", "projectUID", _str, ""),
         ("allow_approvals", "allowApprovals", _bool, True),
         ("current_version_only", "currentVersionOnly", _bool, False),
         ("enable_downloading", "enableDownloading", _bool, True),

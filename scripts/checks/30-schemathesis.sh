@@ -4,10 +4,11 @@
 # admin, and must report 0 failures.
 #
 # Fixtures: random UIDs only ever reach the "not found" branches, so before the run this script
-# creates real resources with curl (four projects, one of them Completed; processed assets; a
+# creates real resources with curl (five projects, two of them Completed; processed assets; a
 # reference file and a URL; upload, review and external-review tasks; annotations, one written
 # by another user, and a comment; metadata; webhooks) and binds them to the UID parameters and
-# body fields (schemathesis dictionaries, probability 0.7-0.9: the rest stays random).
+# body fields (schemathesis dictionaries, probability 0.7-0.9: the rest stays random; 1.0 for
+# the destructive operations, see below).
 # Operations thus reach their 200 branches and their state rules (406/410/412) too, and the
 # response schemas are checked on real records. What a deleting operation may destroy is a
 # separate "doomed" fixture, so the others survive the run. Source URLs of upload_url and
@@ -17,29 +18,43 @@
 # Pass 2 sets a quota of 1 call per hour, spends it, and runs every operation again (2 cases
 # each): all 44 must answer the documented 429 (plain text, Retry-After and X-Rate-Limit-*).
 #
-# Checks, and why:
+# Phases: examples, coverage and fuzzing in one run, then the stateful phase on its own: it
+# follows the spec's OpenAPI links (every create operation links to the operations that read,
+# change or delete what it created; 20-spec.sh checks them), and its test-case count, scenario
+# count and links covered are printed ("stateful phase: N test cases ...").
+#
+# Checks, and why (all of schemathesis' built-in checks run; configured in schemathesis.toml):
 #   not_a_server_error, status_code_conformance, content_type_conformance,
 #   response_headers_conformance, response_schema_conformance: the contract itself, for
 #     positive and negative (schema-violating) inputs alike.
+#   positive_data_acceptance: a schema-valid request must not get a 400 (nor a 5xx). Its
+#     expected statuses add 406/410/412 to schemathesis' 2xx/401/403/404/429: a valid request
+#     against a stateful service legitimately meets the state rules (read-only project, closed
+#     task, an owner's rule), and those are answers about the state, not about the request.
+#   negative_data_rejection: a schema-violating request must be refused (400, or a state rule
+#     met first: 404/406/410/412); never a 2xx or 5xx. Left out for the four multipart uploads
+#     only (asset/upload, asset/upload_url, refdoc/upload, refdoc/upload_url): the one
+#     violation their form can carry is an extra part, and the service's form binder ignores
+#     unknown parts (so does the emulator; the contract admits none, additionalProperties:
+#     false, because a part named with control characters breaks the multipart body). Their
+#     query parameters' violations still run under every other check.
+#   use_after_free, ensure_resource_availability: in the stateful phase, a deleted resource
+#     must be gone (404) and a created one readable.
 #   ignored_auth: every operation but login must answer 401 without a valid token.
 #   unsupported_method, allow_header_conformance: undeclared methods get 405 with `Allow`.
 #   missing_required_header: (no header parameter is declared; kept for completeness).
-# Not run (try them with APST_ST_CHECKS=...):
-#   positive_data_acceptance: a schema-valid request against a stateful service legitimately
-#     gets 404/406/410/412 (unknown UID, wrong state, an owner's rule); "valid data must be
-#     accepted" doesn't hold.
-#   negative_data_rejection: the service's model binder is lenient like ASP.NET's (numbers and
-#     booleans bound to string fields, e.g. `"folderUID": false`; "1"/"0" for booleans; null
-#     for an optional number; extra fields ignored), so "schema-invalid must be rejected" is not
-#     a property of the API. Negative cases still run under the checks above (no 500,
-#     documented statuses, documented bodies).
-#   use_after_free, ensure_resource_availability, object_level_authorization: need OpenAPI
-#     links / a second tenant, which the contract doesn't define; the stateful phase is off.
+#   object_level_authorization: runs, but finds nothing to compare: the emulator has one
+#     tenant, and the contract defines no second one.
+# Fixtures of destructive operations (state changes, deletions) are their own ("doomed"),
+# bound with probability 1.0 to those operations and to an unknown UID for their 404 branch, so
+# no shared fixture is deleted or closed mid-run; P4 is a Completed (read-only) shared fixture.
 # One worker: with two, CPython 3.11's ast.parse (hypothesis describes lambdas with it) raises a
 # spurious "SystemError: AST constructor recursion depth mismatch" from concurrent threads
 # (python/cpython#106905).
-# Knobs: APST_ST_EXAMPLES (default 25 per operation), APST_ST_SEED (default 20260101),
-# APST_ST_CHECKS (comma-separated, replaces the list), APST_SPEC (another spec file).
+# Knobs: APST_ST_EXAMPLES (default 25 per operation), APST_ST_STATEFUL_EXAMPLES (default 300
+# stateful scenarios' budget), APST_ST_PHASES (default examples,coverage,fuzzing,stateful),
+# APST_ST_SEED (default 20260101), APST_ST_CHECKS (comma-separated: only those checks),
+# APST_SPEC (another spec file), APST_ST_KEEP=1 (keep the scratch dir with reports and logs).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/env.sh
@@ -75,8 +90,11 @@ new_project() {
 P1=$(new_project "schemathesis fixture 1")
 P2=$(new_project "schemathesis fixture 2")
 P3=$(new_project "schemathesis doomed 3")   # for state changes and deletion only
-P4=$(new_project "schemathesis doomed 4")
+P4=$(new_project "schemathesis completed 4")   # read-only: every write must answer 406/412/404
 call PUT project/state -H 'Content-Type: application/json' -d "{\"projectUID\":\"$P4\",\"state\":\"Completed\"}" >/dev/null
+P5=$(new_project "schemathesis doomed 5")     # completed, for deletion only
+call PUT project/state -H 'Content-Type: application/json' -d "{\"projectUID\":\"$P5\",\"state\":\"Completed\"}" >/dev/null
+NOPE=0123456789ABCDEF0123456789ABCDEF         # an unknown UID: the doomed bindings' 404 branch
 
 # A tiny PNG (4x4, RGB) to upload.
 "$APST_VENV/bin/python" - "$work/pixel.png" <<'PY'
@@ -136,22 +154,38 @@ cat >"$work/schemathesis.toml" <<TOML
 [generation]
 database = "none"
 
+# The stateful phase: scenarios that follow the spec's links (create, then read, change or
+# delete what was created).
+[phases.stateful.generation]
+max-examples = ${APST_ST_STATEFUL_EXAMPLES:-300}
+
+# Schema-valid requests may meet the service's state rules (unknown or deleted UIDs, read-only
+# projects, closed tasks, an owner's rule): 404/406/410/412 are acceptance of the request's
+# form; a 400 (or a 5xx) is not.
+[checks.positive_data_acceptance]
+expected-statuses = ["2xx", "401", "403", "404", "406", "410", "412", "429"]
+
+# Schema-violating requests must be refused: a 400, or a state rule met first (the service
+# looks the UIDs up before it reads the rest); never a 2xx, never a 5xx.
+[checks.negative_data_rejection]
+expected-statuses = ["400", "401", "403", "404", "405", "406", "410", "412", "413", "415", "422", "429"]
+
 [dictionaries]
 projects = { values = [$(q "$P1" "$P2" "$P4")] }
-doomed-projects = { values = [$(q "$P3" "$P4")] }
+doomed-projects = { values = [$(q "$P3" "$P5" "$NOPE")] }
 assets = { values = [$(q "$A1" "$A2" "$A3")] }
-doomed-assets = { values = [$(q "$A4")] }
+doomed-assets = { values = [$(q "$A4" "$NOPE")] }
 tasks = { values = [$(q "$T1" "$T2" "$T3" "$T4")] }
 asset-upload-tasks = { values = [$(q "$T2")] }
 refdoc-upload-tasks = { values = [$(q "$T4")] }
 completable-tasks = { values = [$(q "$T1" "$T2" "$T3" "$T4" "$T6" "$T7" "$T8")] }
-doomed-tasks = { values = [$(q "$T5")] }
+doomed-tasks = { values = [$(q "$T5" "$NOPE")] }
 annotations = { values = [$(q "$N1" "$N2" "$N4")] }
-doomed-annotations = { values = [$(q "$N3" "$N4")] }
+doomed-annotations = { values = [$(q "$N3" "$N4" "$NOPE")] }
 refdocs = { values = [$(q "$R1" "$R2")] }
-doomed-refdocs = { values = [$(q "$R3")] }
+doomed-refdocs = { values = [$(q "$R3" "$NOPE")] }
 webhooks = { values = [$(q "$W1")] }
-doomed-webhooks = { values = [$(q "$W2")] }
+doomed-webhooks = { values = [$(q "$W2" "$NOPE")] }
 users = { values = [$(q "$ADMIN" "$REVIEWER")] }
 clients = { values = [$(q "$CLIENT")] }
 templates = { values = [$(q "$TEMPLATE")] }
@@ -189,38 +223,40 @@ hooks = { values = ["http://127.0.0.1:9/hook-a", "http://127.0.0.1:9/hook-b", "h
 
 [[operations]]
 include-operation-id = "projectSetState"
-parameters = { "body.projectUID" = { dictionary = "doomed-projects", probability = 0.8 } }
+parameters = { "body.projectUID" = { dictionary = "doomed-projects", probability = 1.0 } }
 
 [[operations]]
 include-operation-id = "projectDelete"
-parameters = { "query.ProjectUID" = { dictionary = "doomed-projects", probability = 0.9 } }
+parameters = { "query.ProjectUID" = { dictionary = "doomed-projects", probability = 1.0 } }
 
 [[operations]]
 include-operation-id = "assetDelete"
-parameters = { "query.AssetUID" = { dictionary = "doomed-assets", probability = 0.8 } }
+parameters = { "query.AssetUID" = { dictionary = "doomed-assets", probability = 1.0 } }
 
 [[operations]]
 include-operation-id = "taskDelete"
-parameters = { "query.TaskUID" = { dictionary = "doomed-tasks", probability = 0.8 } }
+parameters = { "query.TaskUID" = { dictionary = "doomed-tasks", probability = 1.0 } }
 
 [[operations]]
 include-operation-id = "annotationDelete"
-parameters = { "query.AnnotationUID" = { dictionary = "doomed-annotations", probability = 0.8 } }
+parameters = { "query.AnnotationUID" = { dictionary = "doomed-annotations", probability = 1.0 } }
 
 [[operations]]
 include-operation-id = "refdocDelete"
-parameters = { "query.RefDocUID" = { dictionary = "doomed-refdocs", probability = 0.8 } }
+parameters = { "query.RefDocUID" = { dictionary = "doomed-refdocs", probability = 1.0 } }
 
 [[operations]]
 include-operation-id = "webhookDelete"
-parameters = { "query.WebhookUID" = { dictionary = "doomed-webhooks", probability = 0.8 } }
+parameters = { "query.WebhookUID" = { dictionary = "doomed-webhooks", probability = 1.0 } }
 
 [[operations]]
 include-operation-id-regex = "^(assetUpload|assetUploadUrl)$"
+checks = { negative_data_rejection = { enabled = false } }
 parameters = { "query.TaskUID" = { dictionary = "asset-upload-tasks", probability = 0.3 }, "body.TaskUID" = { dictionary = "asset-upload-tasks", probability = 0.3 } }
 
 [[operations]]
 include-operation-id-regex = "^(refdocUpload|refdocUploadUrl)$"
+checks = { negative_data_rejection = { enabled = false } }
 parameters = { "query.ProjectUID" = { dictionary = "projects", probability = 0.9 }, "query.TaskUID" = { dictionary = "refdoc-upload-tasks", probability = 0.2 }, "body.TaskUID" = { dictionary = "refdoc-upload-tasks", probability = 0.2 } }
 
 [[operations]]
@@ -229,25 +265,58 @@ parameters = { "body.taskUID" = { dictionary = "completable-tasks", probability 
 TOML
 
 # --- the run ----------------------------------------------------------------------------------
-checks=${APST_ST_CHECKS:-not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,ignored_auth,unsupported_method,allow_header_conformance,missing_required_header}
+# Every built-in check runs (see the header), configured in schemathesis.toml above;
+# APST_ST_CHECKS=a,b,... runs only those instead.
+checks_args=()
+[ -n "${APST_ST_CHECKS:-}" ] && checks_args=(--checks "$APST_ST_CHECKS")
 spec_file=$(realpath "${APST_SPEC:-spec/openapi.yaml}")
-# Run from the scratch directory (schemathesis keeps a `.schemathesis/` cache in its cwd), in the
-# background so that a signal reaches the traps at once: they stop schemathesis and the emulator.
-(cd "$work" && exec timeout 900 "$APST_VENV/bin/st" --no-color --config-file "$work/schemathesis.toml" run "$spec_file" \
-  --url "$APST_URL" \
-  -H "Authorization: Bearer $TOKEN" \
-  --checks "$checks" \
-  --phases examples,coverage,fuzzing \
-  --max-examples "${APST_ST_EXAMPLES:-25}" \
-  --seed "${APST_ST_SEED:-20260101}" \
-  --workers 1 \
-  --request-timeout 20 \
-  --suppress-health-check all \
-  --warnings off) &
-st_pid=$!
-trap 'kill "$st_pid" 2>/dev/null || true; apst_emulator_stop; rm -rf "$work" "$APST_EMU_LOG"' EXIT
+st_pid=""
+trap 'kill "$st_pid" 2>/dev/null || true; apst_emulator_stop; [ -n "${APST_ST_KEEP:-}" ] || rm -rf "$work"; rm -f "$APST_EMU_LOG"' EXIT
+# Runs schemathesis over PHASES with a JSON report at $work/report-NAME.json and its output
+# teed to $work/NAME.log. Run from the scratch directory (schemathesis keeps a `.schemathesis/`
+# cache in its cwd), in the background so that a signal reaches the traps at once: they stop
+# schemathesis and the emulator.
+run_st() { # NAME PHASES
+  local name=$1 phases=$2 rc=0
+  (cd "$work" && exec timeout 900 "$APST_VENV/bin/st" --no-color --config-file "$work/schemathesis.toml" run "$spec_file" \
+    --url "$APST_URL" \
+    -H "Authorization: Bearer $TOKEN" \
+    "${checks_args[@]}" \
+    --phases "$phases" \
+    --max-examples "${APST_ST_EXAMPLES:-25}" \
+    --seed "${APST_ST_SEED:-20260101}" \
+    --workers 1 \
+    --request-timeout 20 \
+    --suppress-health-check all \
+    --report json --report-json-path "$work/report-$name.json" \
+    --warnings off >"$work/$name.log" 2>&1) &
+  st_pid=$!
+  wait "$st_pid" || rc=$?
+  st_pid=""
+  cat "$work/$name.log"
+  return "$rc"
+}
 st_rc=0
-wait "$st_pid" || st_rc=$?
+phases=${APST_ST_PHASES:-examples,coverage,fuzzing,stateful}
+# The stateless phases, then the stateful one on its own (so its case count is its own).
+stateless=$(tr ',' '\n' <<<"$phases" | grep -v '^stateful$' | paste -sd, || true)
+[ -n "$stateless" ] && { run_st stateless "$stateless" || st_rc=$?; }
+if grep -qx stateful <(tr ',' '\n' <<<"$phases"); then
+  run_st stateful stateful || st_rc=$?
+  "$APST_VENV/bin/python" - "$work/report-stateful.json" "$work/stateful.log" <<'PY' || st_rc=1
+import json, re, sys
+r = json.load(open(sys.argv[1]))
+log = open(sys.argv[2], encoding="utf-8", errors="replace").read()
+scen = re.search(r"Scenarios:\s+(\d+)", log)
+links = re.search(r"API Links:\s+(\d+) covered / (\d+) selected", log)
+cases = r["test_cases"]["generated"]
+print(f"stateful phase: {cases} test cases in {scen.group(1) if scen else '?'} scenarios, "
+      f"links {links.group(1) + ' of ' + links.group(2) if links else '?'} covered, "
+      f"{r['test_cases']['with_failures']} with failures")
+if cases == 0 or not links or int(links.group(1)) == 0:
+    sys.exit("the stateful phase ran no case over the links")
+PY
+fi
 
 # --- what the run reached: HTTP statuses per operation, from the emulator's request journal -----
 # (informational: an operation that never reached a 2xx is listed at the end)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The curl examples of the vendor documentation (../shared/seeds/003_cb325da7459fc1f0.txt: the
+# The curl examples of the vendor documentation (spec/vendor-docs.txt, a copy of the seed: the
 # only complete ones are GET asset, POST project/kanban/column and POST project/folder; the
 # other "Curl:" captions of that page lost their command in the capture) and the README's
 # "Try the emulator with curl" commands, run against a fresh emulator.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The C ABI: header up to date (pinned cbindgen), soname, install step (.pc + CMake package),
-# tests/c (as C and as C++) against the emulator, under ASan+UBSan and under valgrind, a
+# tests/c (as C and as C++) against the emulator, under ASan+UBSan and under valgrind (with
+# the counted bad-input suite generated from the header, a sample of it under valgrind), a
 # static link through the .pc's Libs.private, the C and C++ examples built against the
 # installed package, and the README's "C and C++" commands.
 set -euo pipefail
@@ -51,7 +52,13 @@ run_suite() { # name, extra cmake args...
   (cd "$work/$name" && "$emulator" exec -- ctest --output-on-failure -j1)
 }
 suites="${APST_C_SUITES:-plain asan valgrind}" # all three unless narrowed while developing
-[[ " $suites " == *" plain "* ]] && run_suite plain
+if [[ " $suites " == *" plain "* ]]; then
+  run_suite plain
+  # Generated from the header (tests/c/gen_bad_input_suite.py); ctest ran it, this prints
+  # its counts (about 1 s).
+  step "bad-input suite over the C exports: counts"
+  (cd "$work/plain" && "$emulator" exec -- ./test_bad_input_suite)
+fi
 [[ " $suites " == *" asan "* ]] && run_suite asan -DAPST_SANITIZE=ON
 [[ " $suites " == *" valgrind "* ]] && run_suite valgrind -DAPST_VALGRIND=ON
 

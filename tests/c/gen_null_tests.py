@@ -51,6 +51,10 @@ def dummy(ty, name, fn):
         return "B", "B = apst_client_builder_new();", cleanup
     if t == "apst_client **":
         return "&OC", "OC = NULL;", "apst_client_free(OC);"
+    if t == "const apst_cancel_token *":
+        return "T", "", ""
+    if t == "apst_cancel_token **":
+        return "&OT", "OT = NULL;", "apst_cancel_token_free(OT);"
     if t == "const apst_webhook_deduplicator *":
         return "D", "", ""
     if t == "apst_webhook_deduplicator **":
@@ -84,12 +88,15 @@ lines = [
     "    apst_client *OC = NULL;",
     "    apst_webhook_deduplicator *D = NULL;",
     "    apst_webhook_deduplicator *OD = NULL;",
+    "    apst_cancel_token *T = NULL;",
+    "    apst_cancel_token *OT = NULL;",
     "    apst_error *E = NULL;",
     "    char *S = NULL;",
     "    bool BOOL = false;",
     '    const char *PATHS[1] = {"x"};',
     "    int cases = 0;",
-    "    (void)OD; (void)OC; (void)BOOL;",
+    "    (void)OD; (void)OC; (void)OT; (void)BOOL;",
+    "    REQUIRE_OK(apst_cancel_token_new(&T, &err));",
     "    REQUIRE_OK(apst_webhook_deduplicator_new(4, &D, &err));",
 ]
 count = 0
@@ -142,6 +149,7 @@ for m in decl.finditer(text):
             count += 1
 lines += [
     "    apst_webhook_deduplicator_free(D);",
+    "    apst_cancel_token_free(T);",
     "    apst_client_free(C);",
     '    printf("NULL-parameter cases: %d\\n", cases);',
     f"    CHECK(cases == {count});",

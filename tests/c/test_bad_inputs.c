@@ -102,10 +102,10 @@ int main(void) {
     /* Wrongly typed JSON. */
     CHECK_ERROR_MSG(APST_INVALID_INPUT, "invalid type",
                     apst_project_create(client, "{\"projectName\":5,\"projectOwnersUIDS\":[]}", &json, &err));
-    CHECK_ERROR_MSG(APST_INVALID_INPUT, "column",
+    CHECK_ERROR_MSG(APST_INVALID_INPUT, "not an array",
                     apst_project_create(client, "[\"projectName\"]", &json, &err));
     CHECK_ERROR_MSG(APST_INVALID_INPUT, "invalid type",
-                    apst_review_link_add_assets(client, project, "x", "{\"a\":1}", &json, &err));
+                    apst_review_link_add_assets(client, project, "x", "[1]", &json, &err));
     CHECK_ERROR_MSG(APST_INVALID_INPUT, "missing field",
                     apst_project_create(client, "{\"customer\":\"ACME\"}", &json, &err));
     /* Unknown field (a typo is not silently ignored). */
@@ -124,12 +124,31 @@ int main(void) {
              "{\"projectUID\":\"%s\",\"email\":\"a@example.com\",\"assetUIDs\":[\"%s\"],"
              "\"emailLanguage\":\"Klingon\"}", project, project);
     CHECK_ERROR_MSG(APST_INVALID_INPUT, "Klingon", apst_task_review_asset_ext(client, params, &json, &err));
+    /* InTransit can't be requested: refused locally, and not offered for set_state; it is a
+     * valid listing filter. */
+    CHECK_ERROR_MSG(APST_INVALID_INPUT, "can't be requested",
+                    apst_project_set_state(client, project, "InTransit", &err));
     {
-        apst_result r = apst_project_set_state(client, project, "InTransit", &err);
-        CHECK(r == APST_INVALID_INPUT || r == APST_VALIDATION);
-        apst_error_free(err);
-        err = NULL;
+        apst_error *e = NULL;
+        CHECK(apst_project_set_state(client, project, "Paused", &e) == APST_INVALID_INPUT);
+        CHECK(e != NULL && strstr(apst_error_message(e), "InTransit") == NULL);
+        CHECK(e != NULL && strstr(apst_error_message(e), "Archived") != NULL);
+        apst_error_free(e);
     }
+    CHECK_RESULT(APST_OK, apst_project_list(client, "{\"states\":[\"InTransit\"]}", &json, &err));
+    apst_string_free(json);
+    json = NULL;
+    /* A JSON value of the wrong kind is named as such (an array is not read as the fields in
+     * order). */
+    CHECK_ERROR_MSG(APST_INVALID_INPUT, "must be a JSON object ({...}), not an array",
+                    apst_project_create(client, "[1,2,3]", &json, &err));
+    CHECK_ERROR_MSG(APST_INVALID_INPUT, "`params_json` must be a JSON object",
+                    apst_project_update(client, " \"x\"", &json, &err));
+    CHECK_ERROR_MSG(APST_INVALID_INPUT, "`query_json` must be a JSON object ({...}), not a number",
+                    apst_project_list(client, "5", &json, &err));
+    CHECK_ERROR_MSG(APST_INVALID_INPUT, "`asset_uids_json` must be a JSON array ([...]), not an object",
+                    apst_review_link_add_assets(client, project, "x", "{\"a\":1}", &json, &err));
+    CHECK(json == NULL);
 
     /* Oversize fields and counts (documented limits, checked before sending). */
     {

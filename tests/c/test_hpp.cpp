@@ -4,8 +4,10 @@
 
 #include <fcntl.h>
 
+#include <chrono>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "apst_test.h"
 
@@ -44,6 +46,7 @@ int main() {
         CHECK(nf.status() == 404);
         CHECK(std::string(nf.kind_name()) == "APST_NOT_FOUND");
         CHECK(!nf.message().empty());
+        CHECK(!nf.applied() && nf.created_uid().empty());
         as::Error bad = expect_error([&] { client.project_create("{\"projectName\": "); });
         CHECK(bad.kind() == APST_INVALID_INPUT);
         CHECK(bad.message().find("line 1 column") != std::string::npos);
@@ -87,6 +90,31 @@ int main() {
             CHECK(propagated);
             apst_test_control("DELETE", "/_emulator/faults", NULL, NULL, 0);
             remove("hpp-big.bin");
+        }
+
+        // A CancelToken stops a stalled call from another thread; reset re-arms it.
+        {
+            as::CancelToken token;
+            as::Client cancellable = client.with_cancel_token(token);
+            CHECK(cancellable.user_logged_in().find("userUID") != std::string::npos);
+            apst_test_control("POST", "/_emulator/faults",
+                              "{\"path\":\"/api/v1/user/loggedin\",\"action\":\"delay\",\"latencyMs\":1500}",
+                              NULL, 0);
+            std::thread canceller([&] {
+                std::this_thread::sleep_for(std::chrono::milliseconds(200));
+                token.cancel();
+            });
+            const auto t0 = std::chrono::steady_clock::now();
+            as::Error c = expect_error([&] { cancellable.user_logged_in(); });
+            const auto took = std::chrono::steady_clock::now() - t0;
+            canceller.join();
+            CHECK(c.kind() == APST_CANCELLED);
+            CHECK(took < std::chrono::milliseconds(1200));
+            CHECK(token.is_cancelled());
+            apst_test_control("DELETE", "/_emulator/faults", NULL, NULL, 0);
+            token.reset();
+            CHECK(!token.is_cancelled());
+            CHECK(cancellable.user_logged_in().find("userUID") != std::string::npos);
         }
 
         // A full small round: upload, wait, review link, short URL.

@@ -106,6 +106,20 @@ static void write_file(const char *path, const char *text, size_t repeat) {
     fclose(f);
 }
 
+/* Whether a JSON text has a key in another casing than the API's `...UID`/`...UIDs`
+ * (`projectUid`, `taskUids`, ...). */
+static int has_lowercase_uid_key(const char *json) {
+    const char *p = json;
+    while ((p = strstr(p, "Uid")) != NULL) {
+        if (p[3] == '"' || (p[3] == 's' && p[4] == '"')) {
+            fprintf(stderr, "JSON key in the wrong casing near: %.40s\n", p > json + 20 ? p - 20 : json);
+            return 1;
+        }
+        p += 3;
+    }
+    return 0;
+}
+
 int main(void) {
     apst_client *client = apst_test_client();
     char *me = NULL;
@@ -246,6 +260,13 @@ int main(void) {
                                        "{\"allowApprovals\":true,\"enableDownloading\":false}",
                                        &json, &err));
     CHECK(apst_test_json_str(json, "id", link_id, sizeof link_id));
+    /* The API's casing of UID keys, as everywhere else (issue 10, item 9). */
+    {
+        char got[64] = "";
+        CHECK(apst_test_json_str(json, "projectUID", got, sizeof got) && strcmp(got, project) == 0);
+        CHECK(strstr(json, "\"assetUIDs\":[") != NULL);
+        CHECK(!has_lowercase_uid_key(json));
+    }
     apst_string_free(json);
     snprintf(params, sizeof params, "[\"%s\"]", asset);
     REQUIRE_OK(apst_review_link_add_assets(client, project, link_id, params, &json, &err));
@@ -258,9 +279,13 @@ int main(void) {
     apst_string_free(short_url);
     REQUIRE_OK(apst_review_link_list(client, project, &json, &err));
     CHECK(strstr(json, "buyer@example.com") != NULL);
+    CHECK(strstr(json, "\"projectUID\":") != NULL && strstr(json, "\"taskUID\":\"") != NULL);
+    CHECK(!has_lowercase_uid_key(json));
     apst_string_free(json);
     REQUIRE_OK(apst_review_link_get(client, project, link_id, &json, &err));
     CHECK(strstr(json, "Round 1") != NULL);
+    CHECK(strstr(json, "\"projectUID\":") != NULL && strstr(json, "\"taskUID\":\"") != NULL);
+    CHECK(!has_lowercase_uid_key(json));
     apst_string_free(json);
 
     /* Internal review task, completed as Approved; completing again is APST_GONE. */
@@ -408,6 +433,8 @@ int main(void) {
                                      &json, &err));
     CHECK(strstr(json, "a@example.com") != NULL && strstr(json, "b@example.com") != NULL);
     CHECK(strstr(json, "\"shortUrl\":\"http") != NULL);
+    CHECK(strstr(json, "\"taskUID\":\"") != NULL);
+    CHECK(!has_lowercase_uid_key(json));
     apst_string_free(json);
     REQUIRE_OK(apst_review_link_delete(client, project, link_id, &err));
     CHECK_RESULT(APST_NOT_FOUND, apst_review_link_get(client, project, link_id, &json, &err));
@@ -432,7 +459,8 @@ int main(void) {
     }
     CHECK(state != NULL && strcmp(state, "Archived") == 0);
     apst_string_free(state);
-    REQUIRE_OK(apst_asset_delete(client, asset, &err));
+    /* An Archived project is read-only: its assets go with the project itself. */
+    CHECK_RESULT(APST_NOT_ACCEPTABLE, apst_asset_delete(client, asset, &err));
     REQUIRE_OK(apst_project_delete(client, project, &err));
     CHECK_RESULT(APST_NOT_FOUND, apst_project_get(client, project, &json, &err));
     CHECK(json == NULL);

@@ -81,6 +81,9 @@ impl<'a> Annotations<'a> {
     pub async fn create(&self, a: NewAnnotation) -> Result<Annotation> {
         v::uid("assetUID", &a.asset_uid)?;
         v::non_empty("text", &a.text)?;
+        if let Some(p) = a.page {
+            v::int32("page", u64::from(p))?;
+        }
         if let Some(p) = &a.parent_uid {
             v::uid("parentUID", p)?;
         }
@@ -101,7 +104,7 @@ impl<'a> Annotations<'a> {
             .inner
             .json(&Call::create("annotations.create", "annotation").json(body))
             .await?;
-        decode_created(v, "the annotation", "annotations.create")
+        decode_created(v, "the annotation", "annotations.create", "annotationUID")
     }
 
     /// `DELETE annotation` (only the author's own; 412 otherwise).

@@ -274,7 +274,7 @@ impl<'a> Tasks<'a> {
             .inner
             .json(&Call::create(op, path).json(body))
             .await?;
-        decode_created(v, "the task", op)
+        decode_created(v, "the task", op, "taskUID")
     }
 
     /// `POST task/asset_upload`: asks a user to upload assets.
@@ -306,7 +306,7 @@ impl<'a> Tasks<'a> {
             .inner
             .json(&Call::create("tasks.review_asset", "task/review_asset").json(body))
             .await?;
-        decode_created(v, "the task", "tasks.review_asset")
+        decode_created(v, "the task", "tasks.review_asset", "taskUID")
     }
 
     /// `POST task/review_asset_ext`: sends assets for review to an e-mail address; the task's
@@ -341,7 +341,7 @@ impl<'a> Tasks<'a> {
             .inner
             .json(&Call::create("tasks.review_asset_ext", "task/review_asset_ext").json(body))
             .await?;
-        decode_created(v, "the task", "tasks.review_asset_ext")
+        decode_created(v, "the task", "tasks.review_asset_ext", "taskUID")
     }
 
     /// `PUT task/complete`. A retried call that finds the task already completed (410)

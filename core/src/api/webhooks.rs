@@ -79,7 +79,7 @@ impl<'a> Webhooks<'a> {
             .inner
             .json(&Call::create("webhooks.create", "webhook").json(body))
             .await?;
-        decode_created(v, "the webhook", "webhooks.create")
+        decode_created(v, "the webhook", "webhooks.create", "webhookUID")
     }
 
     /// `DELETE webhook`.

@@ -2,11 +2,11 @@
 
 use axum::body::Body;
 use axum::extract::{RawQuery, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use serde_json::{json, Value};
 
 use super::{emit_with_project, DELETE_OK, GET_OK, POST_OK};
-use crate::api::assets::ASSET_NOT_FOUND;
+use crate::api::assets::{check_mutable, ASSET_NOT_FOUND};
 use crate::app::App;
 use crate::http::{json_input, ok, ok_empty, query_uid, ApiError, ApiResult, Fields};
 use crate::state::{new_uid, Annotation, Data};
@@ -65,9 +65,14 @@ pub async fn create(State(app): State<App>, headers: HeaderMap, body: Body) -> A
     let asset_uid = f.req_str("assetUID");
     let text = f.req_str("text");
     f.max_len("text", Some(&text), 4000);
+    // An int32 in the service's model (the spec's `format: int32`); whether the page exists
+    // is checked against the asset below (412), like any other check against stored data.
     let page = f.opt_i64("page");
-    if page.is_some_and(|p| !(0..=100_000).contains(&p)) {
-        f.error("page", "'page' must be between 0 and 100000.");
+    if page.is_some_and(|p| !(0..=i64::from(i32::MAX)).contains(&p)) {
+        f.error(
+            "page",
+            format!("'page' must be between 0 and {}.", i32::MAX),
+        );
     }
     let region = f.raw("region").cloned();
     if let Some(r) = &region {
@@ -85,7 +90,8 @@ pub async fn create(State(app): State<App>, headers: HeaderMap, body: Body) -> A
         .asset(&asset_uid)
         .cloned()
         .ok_or_else(|| ApiError::not_found(ASSET_NOT_FOUND))?;
-    let mut page = page.unwrap_or(0) as u32;
+    check_mutable(&data, &asset.project_uid)?;
+    let mut page = u32::try_from(page.unwrap_or(0)).unwrap_or(u32::MAX);
     let parent_uid = match parent {
         Some(p) => {
             let pa = data
@@ -98,13 +104,10 @@ pub async fn create(State(app): State<App>, headers: HeaderMap, body: Body) -> A
         None => None,
     };
     if asset.pages > 0 && page >= asset.pages {
-        return Err(ApiError::field(
-            "page",
-            format!(
-                "'page' must be less than the asset's page count ({}).",
-                asset.pages
-            ),
-        ));
+        return Err(ApiError::precondition(format!(
+            "Page {page} is beyond the asset's last page (the asset has {} pages, numbered from 0).",
+            asset.pages
+        )));
     }
     let a = Annotation {
         uid: new_uid(),
@@ -144,9 +147,14 @@ pub async fn delete(
         .annotation(&uid)
         .cloned()
         .ok_or_else(|| ApiError::not_found(ANNOTATION_NOT_FOUND))?;
+    check_mutable(&data, &project_of(&data, &a.asset_uid))?;
     if a.author_uid != user.uid {
-        return Err(ApiError::precondition(
-            "You can delete only your annotation.",
+        // HTTP 412 whose body says 404, as the documentation's sample shows (reproduced like
+        // the 406-with-412 of `PUT project/state`).
+        return Err(ApiError::Envelope(
+            StatusCode::PRECONDITION_FAILED,
+            404,
+            "You can delete only your annotation.".into(),
         ));
     }
     data.annotations
@@ -175,6 +183,10 @@ async fn edit(app: App, headers: HeaderMap, body: Body, what: Edit) -> ApiResult
     let uid = f.req_str("annotationUID");
     f.finish()?;
     let mut data = app.data.lock();
+    if let Some(a) = data.annotation(&uid) {
+        let project = project_of(&data, &a.asset_uid);
+        check_mutable(&data, &project)?;
+    }
     let Some(a) = data
         .annotations
         .iter_mut()

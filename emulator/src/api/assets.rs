@@ -22,8 +22,10 @@ pub const UPLOAD_PROJECT_NOT_FOUND: &str =
 /// 404 message of uploads for an unknown or closed task.
 pub const UPLOAD_TASK_NOT_FOUND: &str =
     "Task UID provided is either invalid or points to a non-existing or inactive task.";
-/// Success message of asset uploads.
+/// Success message of `asset/upload` (verbatim; the documentation's line break is a space).
 pub const UPLOADED: &str = "Asset uploaded successfully and is pending to process. Track its status to catch when it is ready to use.";
+/// Success message of `asset/upload_url` (verbatim: the documentation words it differently).
+pub const UPLOADED_URL: &str = "Asset uploaded successfully and is pending to process. Track it's status to catch when it'd ready to use.";
 
 /// `GET asset` `?AssetUID` → `Asset`.
 pub async fn get_one(
@@ -55,6 +57,7 @@ pub async fn delete(
             .asset(&uid)
             .cloned()
             .ok_or_else(|| ApiError::not_found(ASSET_NOT_FOUND))?;
+        check_mutable(&data, &a.project_uid)?;
         data.assets.retain(|x| x.uid != a.uid);
         data.annotations.retain(|x| x.asset_uid != a.uid);
         for t in data.tasks.iter_mut() {
@@ -78,6 +81,17 @@ pub async fn delete(
         let _ = tokio::fs::remove_file(f).await;
     }
     ok_empty(DELETE_OK)
+}
+
+/// 406 unless the project is Active or OnHold: Completed, Archived and InTransit projects are
+/// read-only (the documented rule of `PUT project`, applied to every write on their content).
+pub fn check_mutable(data: &crate::state::Data, project_uid: &str) -> Result<(), ApiError> {
+    match data.project(project_uid) {
+        Some(p) if !p.state.is_open() => {
+            Err(ApiError::not_acceptable(crate::api::projects::NOT_MUTABLE))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Validates a project for uploads (exists and Active/OnHold).
@@ -214,6 +228,8 @@ pub async fn upload_url(State(app): State<App>, req: Request) -> ApiResult {
     let project = f.req_str("ProjectUID");
     let url = f.req_str("URL");
     let name = f.opt_str("FileName");
+    // The parameter as given (the spec's maxLength), before its reduction to a base name.
+    f.max_len("FileName", name.as_deref(), crate::files::MAX_FILE_NAME);
     let task = f.opt_str("TaskUID").filter(|t| !t.trim().is_empty());
     f.finish()?;
     let url = check_source_url(&url)?;
@@ -221,7 +237,7 @@ pub async fn upload_url(State(app): State<App>, req: Request) -> ApiResult {
     let left = storage_left(&app)?;
     let file = fetch_url(&app, url, name, left).await?;
     let uid = create_asset(&app, &project, task.as_deref(), file)?;
-    ok(UPLOADED, json!({"assetUID": uid}))
+    ok(UPLOADED_URL, json!({"assetUID": uid}))
 }
 
 /// `GET asset/download` `?AssetUID` → the original bytes (Range supported).

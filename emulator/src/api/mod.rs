@@ -12,7 +12,7 @@ pub mod webhooks;
 use serde_json::Value;
 
 use crate::app::App;
-use crate::state::{pascal_keys, Data};
+use crate::state::Data;
 
 /// Message of GET successes.
 pub const GET_OK: &str = "GET Request successful.";
@@ -26,7 +26,7 @@ pub const DELETE_OK: &str = "DELETE Request successful.";
 /// The PascalCase `Project` entity of webhook events.
 pub fn event_project(data: &Data, project_uid: &str) -> Value {
     data.project(project_uid)
-        .map(|p| pascal_keys(&data.project_json(p)))
+        .map(|p| data.event_project_json(p))
         .unwrap_or(Value::Null)
 }
 

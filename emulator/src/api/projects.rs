@@ -11,12 +11,19 @@ use crate::app::{change_project_state, App};
 use crate::http::{base_url, json_input, ok, ok_empty, ApiError, ApiResult, Fields, Input};
 use crate::state::{new_uid, Data, Project, ProjectState, TaskStatus};
 
-/// 404 message for an unknown project.
+/// 404 message for an unknown project (`DELETE project`, proof report, state, metadata, list).
 pub const PROJECT_NOT_FOUND: &str = "Project not found.";
-/// 406 message for edits of a closed project.
-pub const NOT_MUTABLE: &str = "Project editing is possible only when the project is Active or OnHold. Completed, Archived or InTransit projects are not mutable.";
-/// 406 message for kanban/folder moves of a closed project.
-pub const CANT_EDIT_CLOSED: &str = "Can't edit completed or archived projects.";
+/// 404 message of `PUT project` for an unknown project (the documentation's envelope).
+pub const EDIT_PROJECT_NOT_FOUND: &str = "Project not found or already deleted.";
+/// 404 message of the kanban column and folder moves for an unknown project (documented).
+pub const MOVE_PROJECT_NOT_FOUND: &str = "Project with the given UID not found.";
+/// 406 message for writes to a Completed, Archived or InTransit project: `PUT project`'s
+/// documented text, used by every operation that would change such a project's content
+/// (docs/API-NOTES.md, "Read-only projects").
+pub const NOT_MUTABLE: &str = "Project editing is possible only when the project is Active or OnHold. Completed, Archived or InTransit projects are not mutable. Please see PUT /api/v1/project/state.";
+/// 406 message for kanban/folder moves of a closed project (verbatim, with the
+/// documentation's typographic apostrophe).
+pub const CANT_EDIT_CLOSED: &str = "Can\u{2019}t edit completed or archived projects.";
 /// 404 message for an unknown folder.
 pub const FOLDER_NOT_FOUND: &str = "Folder with the given UID not available for this project.";
 
@@ -103,6 +110,10 @@ fn read_project_fields(f: &mut Fields<'_>, creating: bool) -> ProjectInput {
                 "'projectOwnersUIDS' must contain at most 20 items. You entered {} items.",
                 o.len()
             ),
+        ),
+        Some(o) if o.iter().any(|u| crate::http::is_blank(u)) => f.error(
+            "projectOwnersUIDS",
+            "'projectOwnersUIDS' must not contain empty UIDs.",
         ),
         _ => {}
     }
@@ -355,7 +366,7 @@ pub async fn update(State(app): State<App>, headers: HeaderMap, body: Body) -> A
     let state = data
         .project(&uid)
         .map(|p| p.state)
-        .ok_or_else(|| ApiError::not_found(PROJECT_NOT_FOUND))?;
+        .ok_or_else(|| ApiError::not_found(EDIT_PROJECT_NOT_FOUND))?;
     if !state.is_open() {
         return Err(ApiError::not_acceptable(NOT_MUTABLE));
     }
@@ -374,7 +385,7 @@ pub async fn update(State(app): State<App>, headers: HeaderMap, body: Body) -> A
             .map(|x| x.uid.clone())
     });
     let Some(p) = data.project_mut(&uid) else {
-        return Err(ApiError::not_found(PROJECT_NOT_FOUND));
+        return Err(ApiError::not_found(EDIT_PROJECT_NOT_FOUND));
     };
     let mut changes: Vec<(&str, Value)> = Vec::new();
     if let Some(n) = pi.name {
@@ -575,6 +586,9 @@ pub async fn meta_set(State(app): State<App>, headers: HeaderMap, body: Body) ->
     let p = data
         .project_mut(&uid)
         .ok_or_else(|| ApiError::not_found(PROJECT_NOT_FOUND))?;
+    if !p.state.is_open() {
+        return Err(ApiError::not_acceptable(NOT_MUTABLE));
+    }
     match p.metadata.iter_mut().find(|(k, _)| *k == key) {
         Some(entry) => entry.1 = value,
         None => p.metadata.push((key, value)),
@@ -598,6 +612,9 @@ pub async fn meta_delete(
     let p = data
         .project_mut(&uid)
         .ok_or_else(|| ApiError::not_found(PROJECT_NOT_FOUND))?;
+    if !p.state.is_open() {
+        return Err(ApiError::not_acceptable(NOT_MUTABLE));
+    }
     let n = p.metadata.len();
     p.metadata.retain(|(k, _)| *k != key);
     if p.metadata.len() == n {
@@ -618,7 +635,7 @@ pub async fn kanban_column(State(app): State<App>, headers: HeaderMap, body: Bod
     let state = data
         .project(&uid)
         .map(|p| p.state)
-        .ok_or_else(|| ApiError::not_found(PROJECT_NOT_FOUND))?;
+        .ok_or_else(|| ApiError::not_found(MOVE_PROJECT_NOT_FOUND))?;
     let col = data
         .columns
         .iter()
@@ -652,7 +669,7 @@ pub async fn folder(State(app): State<App>, headers: HeaderMap, body: Body) -> A
     let state = data
         .project(&uid)
         .map(|p| p.state)
-        .ok_or_else(|| ApiError::not_found(PROJECT_NOT_FOUND))?;
+        .ok_or_else(|| ApiError::not_found(MOVE_PROJECT_NOT_FOUND))?;
     let folder = data
         .folders
         .iter()

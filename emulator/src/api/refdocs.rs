@@ -6,7 +6,9 @@ use axum::http::HeaderMap;
 use serde_json::json;
 
 use super::{emit_with_project, DELETE_OK, GET_OK, POST_OK};
-use crate::api::assets::{check_upload_project, UPLOAD_PROJECT_NOT_FOUND, UPLOAD_TASK_NOT_FOUND};
+use crate::api::assets::{
+    check_mutable, check_upload_project, UPLOAD_PROJECT_NOT_FOUND, UPLOAD_TASK_NOT_FOUND,
+};
 use crate::app::App;
 use crate::files::{
     check_source_url, fetch_url, receive_multipart, receive_params, storage_full, storage_left,
@@ -19,8 +21,10 @@ use crate::state::{new_uid, RefDoc, TaskStatus, TaskType};
 
 /// 404 message for an unknown reference document.
 pub const REFDOC_NOT_FOUND: &str = "Reference document not found or it was already deleted.";
-/// Success message of document uploads.
+/// Success message of `refdoc/upload` (verbatim; the documentation's line break is a space).
 pub const UPLOADED: &str = "Document uploaded successfully and is pending to process. Track its status to catch when it is ready to use.";
+/// Success message of `refdoc/upload_url` (verbatim: the documentation words it differently).
+pub const UPLOADED_URL: &str = "Document uploaded successfully and is pending to process. Track it's status to catch when it'd ready to use.";
 
 fn create_refdoc(
     app: &App,
@@ -130,6 +134,8 @@ pub async fn upload_url(State(app): State<App>, req: Request) -> ApiResult {
     let project = f.req_str("ProjectUID");
     let url = f.req_str("URL");
     let name = f.opt_str("FileName");
+    // The parameter as given (the spec's maxLength), before its reduction to a base name.
+    f.max_len("FileName", name.as_deref(), crate::files::MAX_FILE_NAME);
     let task = f.opt_str("TaskUID").filter(|t| !t.trim().is_empty());
     f.finish()?;
     let url = check_source_url(&url)?;
@@ -138,7 +144,7 @@ pub async fn upload_url(State(app): State<App>, req: Request) -> ApiResult {
     let file = fetch_url(&app, url, name, left).await?;
     let name = file.name.clone();
     let uid = create_refdoc(&app, &project, task.as_deref(), Some(file), None, name)?;
-    ok(UPLOADED, json!({"refDocUID": uid}))
+    ok(UPLOADED_URL, json!({"refDocUID": uid}))
 }
 
 /// `POST refdoc/add_url` `{projectUID, url, name?}` → `{refDocUID}`.
@@ -193,6 +199,7 @@ pub async fn delete(
             .refdoc(&uid)
             .cloned()
             .ok_or_else(|| ApiError::not_found(REFDOC_NOT_FOUND))?;
+        check_mutable(&data, &r.project_uid)?;
         data.refdocs.retain(|x| x.uid != r.uid);
         emit_with_project(
             &app,

@@ -6,12 +6,13 @@ use axum::http::HeaderMap;
 use serde_json::{json, Value};
 
 use super::{emit_with_project, DELETE_OK, GET_OK, POST_OK, PUT_OK};
+use crate::api::assets::check_mutable;
 use crate::api::projects::PROJECT_NOT_FOUND;
 use crate::app::App;
 use crate::http::{
     base_url, json_input, ok, ok_empty, query_uid, ApiError, ApiResult, Fields, Input,
 };
-use crate::state::{new_uid, Task, TaskStatus, TaskType, User};
+use crate::state::{new_uid, ProjectState, Task, TaskStatus, TaskType, User};
 
 /// 404 message for an unknown task.
 pub const TASK_NOT_FOUND: &str = "Task not found.";
@@ -26,8 +27,8 @@ pub const LANGUAGES: [&str; 7] = [
     "Ukrainian",
 ];
 
-/// `GET task/all` `?Types` → pending tasks assigned to (or, for external reviews, created
-/// by) the caller.
+/// `GET task/all` `?Types` → pending tasks assigned to the caller (external reviews have no
+/// assignee in the account, so they never appear here; read them with `GET task`).
 pub async fn all(State(app): State<App>, headers: HeaderMap, RawQuery(q): RawQuery) -> ApiResult {
     let user = app.auth(&headers)?;
     let input = Input::from_query(q.as_deref());
@@ -54,10 +55,7 @@ pub async fn all(State(app): State<App>, headers: HeaderMap, RawQuery(q): RawQue
         .tasks
         .iter()
         .filter(|t| t.status == TaskStatus::Pending && types.contains(&t.kind))
-        .filter(|t| match &t.user_uid {
-            Some(u) => *u == user.uid,
-            None => t.creator_uid == user.uid,
-        })
+        .filter(|t| t.user_uid.as_deref() == Some(user.uid.as_str()))
         .map(|t| data.task_json(t, &base))
         .collect();
     ok(GET_OK, Value::Array(out))
@@ -93,6 +91,7 @@ pub async fn delete(
         .task(&uid)
         .cloned()
         .ok_or_else(|| ApiError::not_found(TASK_NOT_FOUND))?;
+    check_mutable(&data, &t.project_uid)?;
     let tj = data.task_json(&t, &base);
     data.tasks.retain(|x| x.uid != t.uid);
     emit_with_project(
@@ -166,9 +165,13 @@ fn create(app: &App, caller: &User, c: Common, spec: Spec, base: &str) -> ApiRes
         .ok_or_else(|| ApiError::not_found(PROJECT_NOT_FOUND))?;
     let project_uid = p.uid.clone();
     if !p.state.is_open() {
+        // The documentation's envelope names the Completed state `[Complete]`.
+        let shown = match p.state {
+            ProjectState::Completed => "Complete",
+            other => other.as_str(),
+        };
         return Err(ApiError::precondition(format!(
-            "You cannot create a task for a project in the state [{}]. Only projects that are Active or OnHold can have tasks.",
-            p.state.as_str()
+            "You cannot create a task for a project in the state [{shown}]."
         )));
     }
     let user_uid = match &c.user_uid {
@@ -403,6 +406,15 @@ pub fn finish_task(
     if t.status != TaskStatus::Pending {
         return Err(ApiError::gone("Task is already completed."));
     }
+    let project_uid = t.project_uid.clone();
+    check_mutable(&data, &project_uid)?;
+    let Some(t) = data
+        .tasks
+        .iter_mut()
+        .find(|t| t.uid.eq_ignore_ascii_case(uid))
+    else {
+        return Err(ApiError::not_found(TASK_NOT_FOUND));
+    };
     t.status = status;
     t.closed = Some(now);
     if let Some(c) = comment {
@@ -472,6 +484,7 @@ pub async fn complete(State(app): State<App>, headers: HeaderMap, body: Body) ->
         if t.status != TaskStatus::Pending {
             return Err(ApiError::gone("Task is already completed."));
         }
+        check_mutable(&data, &t.project_uid)?;
         t.kind
     };
     if matches!(
@@ -491,9 +504,10 @@ pub async fn complete(State(app): State<App>, headers: HeaderMap, body: Body) ->
             Some(
                 s @ (TaskStatus::Approved | TaskStatus::Rejected | TaskStatus::ApprovedWithChanges),
             ) => s,
+            // Which statuses apply depends on the stored task's type: a check against stored
+            // data, so 412 (the documentation keeps 400 for the request's own form).
             _ => {
-                return Err(ApiError::field(
-                    "status",
+                return Err(ApiError::precondition(
                     "'status' must be Approved, Rejected or ApprovedWithChanges for review tasks.",
                 ))
             }
@@ -502,14 +516,11 @@ pub async fn complete(State(app): State<App>, headers: HeaderMap, body: Body) ->
         match status {
             None | Some(TaskStatus::Closed) => TaskStatus::Closed,
             Some(s) => {
-                return Err(ApiError::field(
-                    "status",
-                    format!(
-                        "'status' {} is not valid for {} tasks (omit it).",
-                        s.as_str(),
-                        kind.as_str()
-                    ),
-                ))
+                return Err(ApiError::precondition(format!(
+                    "'status' {} is not valid for {} tasks (omit it).",
+                    s.as_str(),
+                    kind.as_str()
+                )))
             }
         }
     };

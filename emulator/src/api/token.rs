@@ -19,17 +19,22 @@ pub async fn login(State(app): State<App>, body: Body) -> ApiResult {
     let user_name = f.req_str("userName");
     let password = f.req_str("password");
     let keep = f.opt_i64("keepAliveTime");
+    // The service binds keepAliveTime to an int32 (the spec's `format: int32`): a value
+    // outside 0..=2147483647 is a model-binding 400, not a clamped lifetime.
     if let Some(k) = keep {
-        if k < 0 {
+        if !(0..=i64::from(i32::MAX)).contains(&k) {
             f.error(
                 "keepAliveTime",
-                "'keepAliveTime' must be greater than or equal to '0'.",
+                format!(
+                    "'keepAliveTime' must be between 0 and {} (minutes); {k} is not.",
+                    i32::MAX
+                ),
             );
         }
     }
     f.finish()?;
     let minutes = match keep {
-        Some(k) if k > 0 => k.min(60 * 24 * 365),
+        Some(k) if k > 0 => k,
         _ => 600,
     };
     let ttl = match app.config.lock().token_ttl {

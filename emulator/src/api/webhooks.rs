@@ -89,7 +89,7 @@ pub async fn create(State(app): State<App>, headers: HeaderMap, body: Body) -> A
     let url = url.trim().to_string();
     if data.webhooks.iter().any(|w| w.url == url) {
         return Err(ApiError::precondition(
-            "Webhook with the given URL is already registered for this tenant.",
+            "Webhook with the given URL is already registered for this tenant. API does not allow to setup duplicates.",
         ));
     }
     let w = Webhook {

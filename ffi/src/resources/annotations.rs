@@ -5,7 +5,7 @@ use std::ffi::c_char;
 use apst_core::api::NewAnnotation;
 use serde::Deserialize;
 
-use crate::args::{give_json, handle, out_arg, parse_json, str_arg};
+use crate::args::{give_json, handle, out_arg, parse_object, str_arg};
 use crate::boundary::boundary;
 use crate::client::apst_client;
 use crate::error::{apst_error, apst_result};
@@ -47,7 +47,7 @@ pub unsafe extern "C" fn apst_annotation_list(
         let c = handle(client, "client")?;
         let uid = str_arg(asset_uid, "asset_uid")?;
         let out = out_arg(out_json, "out_json")?;
-        let list = c.inner.annotations().list(uid)?;
+        let list = c.api().annotations().list(uid)?;
         give_json(out, &list)
     })
 }
@@ -69,7 +69,7 @@ pub unsafe extern "C" fn apst_annotation_create(
         let c = handle(client, "client")?;
         let params = str_arg(params_json, "params_json")?;
         let out = out_arg(out_json, "out_json")?;
-        let p: NewAnnotationIn = parse_json(params, "params_json")?;
+        let p: NewAnnotationIn = parse_object(params, "params_json")?;
         let mut a = NewAnnotation::new(p.asset_uid, p.text);
         if let Some(page) = p.page {
             a = a.page(page);
@@ -80,7 +80,7 @@ pub unsafe extern "C" fn apst_annotation_create(
         if let Some(parent) = p.parent_uid {
             a = a.parent_uid(parent);
         }
-        let created = c.inner.annotations().create(a)?;
+        let created = c.api().annotations().create(a)?;
         give_json(out, &created)
     })
 }
@@ -98,7 +98,7 @@ pub unsafe extern "C" fn apst_annotation_delete(
     boundary!(err, {
         let c = handle(client, "client")?;
         let uid = str_arg(annotation_uid, "annotation_uid")?;
-        c.inner.annotations().delete(uid)?;
+        c.api().annotations().delete(uid)?;
         Ok(())
     })
 }
@@ -116,7 +116,7 @@ pub unsafe extern "C" fn apst_annotation_hide(
     boundary!(err, {
         let c = handle(client, "client")?;
         let uid = str_arg(annotation_uid, "annotation_uid")?;
-        c.inner.annotations().hide(uid)?;
+        c.api().annotations().hide(uid)?;
         Ok(())
     })
 }
@@ -134,7 +134,7 @@ pub unsafe extern "C" fn apst_annotation_complete(
     boundary!(err, {
         let c = handle(client, "client")?;
         let uid = str_arg(annotation_uid, "annotation_uid")?;
-        c.inner.annotations().complete(uid)?;
+        c.api().annotations().complete(uid)?;
         Ok(())
     })
 }
@@ -152,7 +152,7 @@ pub unsafe extern "C" fn apst_annotation_uncomplete(
     boundary!(err, {
         let c = handle(client, "client")?;
         let uid = str_arg(annotation_uid, "annotation_uid")?;
-        c.inner.annotations().uncomplete(uid)?;
+        c.api().annotations().uncomplete(uid)?;
         Ok(())
     })
 }

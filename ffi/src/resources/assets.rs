@@ -1,7 +1,6 @@
 //! Assets: `apst_asset_*` (uploads and downloads with progress, wait for processing).
 
 use std::ffi::c_char;
-use std::time::Duration;
 
 use apst_core::transfer::UrlUpload;
 
@@ -27,7 +26,7 @@ pub unsafe extern "C" fn apst_asset_get(
         let c = handle(client, "client")?;
         let uid = str_arg(asset_uid, "asset_uid")?;
         let out = out_arg(out_json, "out_json")?;
-        let a = c.inner.assets().get(uid)?;
+        let a = c.api().assets().get(uid)?;
         give_json(out, &a)
     })
 }
@@ -48,7 +47,7 @@ pub unsafe extern "C" fn apst_asset_get_status(
         let c = handle(client, "client")?;
         let uid = str_arg(asset_uid, "asset_uid")?;
         let out = out_arg(out_status, "out_status")?;
-        let a = c.inner.assets().get(uid)?;
+        let a = c.api().assets().get(uid)?;
         give_string(
             out,
             a.status
@@ -73,14 +72,15 @@ pub unsafe extern "C" fn apst_asset_delete(
     boundary!(err, {
         let c = handle(client, "client")?;
         let uid = str_arg(asset_uid, "asset_uid")?;
-        c.inner.assets().delete(uid)?;
+        c.api().assets().delete(uid)?;
         Ok(())
     })
 }
 
 /// Uploads a file as a new asset of a project (`POST asset/upload`), streaming it from disk.
 /// `task_uid` (an UploadAssets or UploadChangedAsset task) and `file_name` (the asset's
-/// name, by default the file's base name) may be NULL. `progress` may be NULL; it is called on the
+/// name, by default the file's base name, at most 255 bytes) may be NULL. `progress` may be
+/// NULL; it is called on the
 /// calling thread, at most about every 100 ms and at the end; returning non-zero cancels
 /// the upload (`APST_CANCELLED`). `progress_userdata` is passed through and may be NULL.
 /// `*out_asset_uid` receives the new asset's UID; processing continues on the server (see
@@ -107,11 +107,11 @@ pub unsafe extern "C" fn apst_asset_upload(
         let project = str_arg(project_uid, "project_uid")?;
         let task = opt_str_arg(task_uid, "task_uid")?;
         let path = path_arg(path, "path")?;
-        let name = opt_str_arg(file_name, "file_name")?;
+        let name = crate::args::file_name_arg(file_name)?;
         let out = out_arg(out_asset_uid, "out_asset_uid")?;
         let up = super::file_upload(project, path, task, name);
-        let uid = with_progress(progress, progress_userdata, |h| {
-            c.inner.with_hooks(h).assets().upload(up)
+        let uid = with_progress(c, progress, progress_userdata, |api| {
+            api.assets().upload(up)
         })?;
         give_string(out, uid);
         Ok(())
@@ -144,7 +144,8 @@ pub unsafe extern "C" fn apst_asset_upload_many(
 ) -> apst_result {
     boundary!(err, {
         let c = handle(client, "client")?;
-        let project = str_arg(project_uid, "project_uid")?;
+        // Checked here: a bad project UID fails the whole call, not each file.
+        let project = crate::args::uid_arg(str_arg(project_uid, "project_uid")?, "project_uid")?;
         if paths.is_null() {
             return Err(FfiError::null("paths"));
         }
@@ -158,11 +159,8 @@ pub unsafe extern "C" fn apst_asset_upload_many(
                 "parameter `concurrency` must be at least 1",
             ));
         }
-        let results = with_progress(progress, progress_userdata, |h| {
-            c.inner
-                .with_hooks(h)
-                .assets()
-                .upload_many(project, list.clone(), concurrency)
+        let results = with_progress(c, progress, progress_userdata, |api| {
+            api.assets().upload_many(project, list.clone(), concurrency)
         })?;
         let json: Vec<serde_json::Value> = list
             .iter()
@@ -185,7 +183,7 @@ pub unsafe extern "C" fn apst_asset_upload_many(
 
 /// Uploads a new asset from a public http(s) URL (`POST asset/upload_url`). `task_uid` and
 /// `file_name` may be NULL (name: from the server's `Content-Disposition`, else
-/// `asset.<ext>`). `*out_asset_uid` receives the new asset's UID.
+/// `asset.<ext>`; at most 255 bytes). `*out_asset_uid` receives the new asset's UID.
 ///
 /// Ownership: borrows the inputs; `*out_asset_uid` is owned by the caller
 /// (`apst_string_free`). Thread-safety: thread-safe.
@@ -204,7 +202,7 @@ pub unsafe extern "C" fn apst_asset_upload_url(
         let project = str_arg(project_uid, "project_uid")?;
         let task = opt_str_arg(task_uid, "task_uid")?;
         let url = str_arg(url, "url")?;
-        let name = opt_str_arg(file_name, "file_name")?;
+        let name = crate::args::file_name_arg(file_name)?;
         let out = out_arg(out_asset_uid, "out_asset_uid")?;
         let mut up = UrlUpload::new(project, url);
         if let Some(t) = task {
@@ -213,7 +211,7 @@ pub unsafe extern "C" fn apst_asset_upload_url(
         if let Some(n) = name {
             up = up.file_name(n);
         }
-        let uid = c.inner.assets().upload_url(up)?;
+        let uid = c.api().assets().upload_url(up)?;
         give_string(out, uid);
         Ok(())
     })
@@ -221,7 +219,7 @@ pub unsafe extern "C" fn apst_asset_upload_url(
 
 /// Waits until the asset is processed (polling `GET asset` with backoff): `*out_json`
 /// receives the processed Asset record. Processing failed on the server: `APST_SERVER`;
-/// still not processed after `timeout_ms`: `APST_TIMEOUT`.
+/// still not processed after `timeout_ms` (0 to 31536000000, one year): `APST_TIMEOUT`.
 ///
 /// Ownership: borrows the inputs; `*out_json` is owned by the caller (`apst_string_free`).
 /// Thread-safety: thread-safe.
@@ -238,9 +236,9 @@ pub unsafe extern "C" fn apst_asset_wait_processed(
         let uid = str_arg(asset_uid, "asset_uid")?;
         let out = out_arg(out_json, "out_json")?;
         let a = c
-            .inner
+            .api()
             .assets()
-            .wait_processed(uid, Duration::from_millis(timeout_ms))?;
+            .wait_processed(uid, crate::client::ms_arg(timeout_ms, "timeout_ms", 0)?)?;
         give_json(out, &a)
     })
 }
@@ -294,7 +292,7 @@ pub unsafe extern "C" fn apst_asset_proof_report(
         let c = handle(client, "client")?;
         let uid = str_arg(asset_uid, "asset_uid")?;
         let out = out_arg(out_url, "out_url")?;
-        let url = c.inner.assets().proof_report_url(uid)?;
+        let url = c.api().assets().proof_report_url(uid)?;
         give_string(out, url);
         Ok(())
     })

@@ -65,8 +65,8 @@ pub(crate) unsafe fn download_export(
     let uid = crate::args::str_arg(uid, uid_name)?;
     let target = crate::args::path_arg(target_path, "target_path")?;
     let out = crate::args::opt_out_arg(out_path, "out_path")?;
-    let path = crate::progress::with_progress(progress, progress_userdata, |h| {
-        download(c.inner.with_hooks(h), uid, apst_core::Download::to(target))
+    let path = crate::progress::with_progress(c, progress, progress_userdata, |api| {
+        download(api, uid, apst_core::Download::to(target))
     })?;
     crate::args::give_path(out, &path);
     Ok(())

@@ -7,7 +7,7 @@ use apst_core::models::ProjectState;
 use serde::Deserialize;
 
 use super::date;
-use crate::args::{give_json, give_string, handle, out_arg, parse_json, str_arg};
+use crate::args::{give_json, give_string, handle, out_arg, parse_object, str_arg};
 use crate::boundary::boundary;
 use crate::client::apst_client;
 use crate::error::{apst_error, apst_result, FfiError};
@@ -68,12 +68,29 @@ struct ProjectUpdateIn {
     folder_uid: Option<String>,
 }
 
-/// A project state given by name; unknown names are rejected before anything is sent.
+/// A project state given by name, as a `states` filter of a listing (any state the server
+/// has, InTransit included); unknown names are rejected before anything is sent.
 pub(crate) fn project_state(param: &str, s: &str) -> Result<ProjectState, FfiError> {
     match s.parse::<ProjectState>() {
         Ok(ProjectState::Other(_)) | Err(_) => Err(FfiError::invalid(format!(
             "`{param}`: unknown project state `{s}`; expected one of Active, OnHold, Completed, \
              Archived, InTransit"
+        ))),
+        Ok(st) => Ok(st),
+    }
+}
+
+/// A project state to request (`apst_project_set_state`): InTransit is the server's own
+/// passage while archiving or unarchiving and can't be requested, so it is not offered.
+pub(crate) fn requested_state(param: &str, s: &str) -> Result<ProjectState, FfiError> {
+    match s.parse::<ProjectState>() {
+        Ok(ProjectState::InTransit) => Err(FfiError::invalid(format!(
+            "`{param}`: `{s}` can't be requested (the server puts a project in transit while \
+             it archives or unarchives it); expected one of Active, OnHold, Completed, Archived"
+        ))),
+        Ok(ProjectState::Other(_)) | Err(_) => Err(FfiError::invalid(format!(
+            "`{param}`: unknown project state `{s}`; expected one of Active, OnHold, Completed, \
+             Archived"
         ))),
         Ok(st) => Ok(st),
     }
@@ -117,10 +134,10 @@ pub unsafe extern "C" fn apst_project_list(
         let q = crate::args::opt_str_arg(query_json, "query_json")?;
         let out = out_arg(out_json, "out_json")?;
         let q: QueryIn = match q {
-            Some(s) => parse_json(s, "query_json")?,
+            Some(s) => parse_object(s, "query_json")?,
             None => QueryIn::default(),
         };
-        let projects = c.inner.projects().list(query_from(q)?)?;
+        let projects = c.api().projects().list(query_from(q)?)?;
         give_json(out, &projects)
     })
 }
@@ -148,7 +165,7 @@ pub unsafe extern "C" fn apst_project_get(
             .load_tasks(true)
             .load_refdocs(true)
             .load_metadata(true);
-        let p = c.inner.projects().get_with(q)?;
+        let p = c.api().projects().get_with(q)?;
         give_json(out, &p)
     })
 }
@@ -173,7 +190,7 @@ pub unsafe extern "C" fn apst_project_create(
         let c = handle(client, "client")?;
         let params = str_arg(params_json, "params_json")?;
         let out = out_arg(out_json, "out_json")?;
-        let p: NewProjectIn = parse_json(params, "params_json")?;
+        let p: NewProjectIn = parse_object(params, "params_json")?;
         let mut np = NewProject::new(p.project_name, p.project_owners_uids);
         np.client_uid = p.client_uid;
         np.customer = p.customer;
@@ -185,7 +202,7 @@ pub unsafe extern "C" fn apst_project_create(
         np.due_date = date("dueDate", p.due_date)?;
         np.template_uid = p.template_uid;
         np.folder_uid = p.folder_uid;
-        let created = c.inner.projects().create(np)?;
+        let created = c.api().projects().create(np)?;
         give_json(out, &created)
     })
 }
@@ -210,10 +227,10 @@ pub unsafe extern "C" fn apst_project_create_named(
         let owner = crate::args::opt_str_arg(owner_uid, "owner_uid")?;
         let out = out_arg(out_project_uid, "out_project_uid")?;
         let owner = match owner {
-            Some(o) => o.to_owned(),
-            None => c.inner.users().logged_in()?.user_uid,
+            Some(o) => crate::args::uid_arg(o, "owner_uid")?.to_owned(),
+            None => c.api().users().logged_in()?.user_uid,
         };
-        let created = c.inner.projects().create(NewProject::new(name, [owner]))?;
+        let created = c.api().projects().create(NewProject::new(name, [owner]))?;
         give_string(out, created.project_uid);
         Ok(())
     })
@@ -237,7 +254,7 @@ pub unsafe extern "C" fn apst_project_update(
         let c = handle(client, "client")?;
         let params = str_arg(params_json, "params_json")?;
         let out = out_arg(out_json, "out_json")?;
-        let p: ProjectUpdateIn = parse_json(params, "params_json")?;
+        let p: ProjectUpdateIn = parse_object(params, "params_json")?;
         let mut u = ProjectUpdate::new(p.project_uid);
         u.name = p.project_name;
         u.customer = p.customer;
@@ -250,7 +267,7 @@ pub unsafe extern "C" fn apst_project_update(
         u.owners = p.project_owners_uids;
         u.template_uid = p.template_uid;
         u.folder_uid = p.folder_uid;
-        let updated = c.inner.projects().update(u)?;
+        let updated = c.api().projects().update(u)?;
         give_json(out, &updated)
     })
 }
@@ -268,7 +285,7 @@ pub unsafe extern "C" fn apst_project_delete(
     boundary!(err, {
         let c = handle(client, "client")?;
         let uid = str_arg(project_uid, "project_uid")?;
-        c.inner.projects().delete(uid)?;
+        c.api().projects().delete(uid)?;
         Ok(())
     })
 }
@@ -289,7 +306,7 @@ pub unsafe extern "C" fn apst_project_proof_report(
         let c = handle(client, "client")?;
         let uid = str_arg(project_uid, "project_uid")?;
         let out = out_arg(out_url, "out_url")?;
-        let url = c.inner.projects().proof_report_url(uid)?;
+        let url = c.api().projects().proof_report_url(uid)?;
         give_string(out, url);
         Ok(())
     })
@@ -327,8 +344,8 @@ pub unsafe extern "C" fn apst_project_proof_report_download(
 }
 
 /// Changes a project's state (`PUT project/state`). `state` is one of `"Active"`,
-/// `"OnHold"`, `"Completed"`, `"Archived"` (case-insensitive; `"InTransit"` can't be
-/// requested, and an unknown name gives `APST_INVALID_INPUT`). `APST_NOT_ACCEPTABLE` when
+/// `"OnHold"`, `"Completed"`, `"Archived"` (case-insensitive); `"InTransit"` can't be
+/// requested and, like an unknown name, gives `APST_INVALID_INPUT` before anything is sent. `APST_NOT_ACCEPTABLE` when
 /// already in that state. Completed deletes the project's tasks and makes it read-only.
 ///
 /// Ownership: borrows the inputs. Thread-safety: thread-safe.
@@ -343,8 +360,8 @@ pub unsafe extern "C" fn apst_project_set_state(
         let c = handle(client, "client")?;
         let uid = str_arg(project_uid, "project_uid")?;
         let st = str_arg(state, "state")?;
-        let st = project_state("state", st)?;
-        c.inner.projects().set_state(uid, st)?;
+        let st = requested_state("state", st)?;
+        c.api().projects().set_state(uid, st)?;
         Ok(())
     })
 }
@@ -365,7 +382,7 @@ pub unsafe extern "C" fn apst_project_get_state(
         let c = handle(client, "client")?;
         let uid = str_arg(project_uid, "project_uid")?;
         let out = out_arg(out_state, "out_state")?;
-        let p = c.inner.projects().get(uid)?;
+        let p = c.api().projects().get(uid)?;
         let state = p
             .state
             .as_ref()
@@ -392,12 +409,13 @@ pub unsafe extern "C" fn apst_project_meta_list(
         let c = handle(client, "client")?;
         let uid = str_arg(project_uid, "project_uid")?;
         let out = out_arg(out_json, "out_json")?;
-        let m = c.inner.projects().meta(uid)?;
+        let m = c.api().projects().meta(uid)?;
         give_json(out, &m)
     })
 }
 
-/// Sets (inserts or replaces) a metadata entry of a project (`POST project/meta`).
+/// Sets (inserts or replaces) a metadata entry of a project (`POST project/meta`). `key`:
+/// 1 to 1000 characters.
 ///
 /// Ownership: borrows the inputs. Thread-safety: thread-safe.
 #[no_mangle]
@@ -411,14 +429,15 @@ pub unsafe extern "C" fn apst_project_meta_set(
     boundary!(err, {
         let c = handle(client, "client")?;
         let uid = str_arg(project_uid, "project_uid")?;
-        let key = str_arg(key, "key")?;
+        let key = crate::args::url_value(str_arg(key, "key")?, "key")?;
         let value = str_arg(value, "value")?;
-        c.inner.projects().set_meta(uid, key, value)?;
+        c.api().projects().set_meta(uid, key, value)?;
         Ok(())
     })
 }
 
-/// Removes a metadata entry of a project (`DELETE project/meta`).
+/// Removes a metadata entry of a project (`DELETE project/meta`). `key`: 1 to 1000
+/// characters (it travels in the URL).
 ///
 /// Ownership: borrows the inputs. Thread-safety: thread-safe.
 #[no_mangle]
@@ -431,8 +450,8 @@ pub unsafe extern "C" fn apst_project_meta_delete(
     boundary!(err, {
         let c = handle(client, "client")?;
         let uid = str_arg(project_uid, "project_uid")?;
-        let key = str_arg(key, "key")?;
-        c.inner.projects().delete_meta(uid, key)?;
+        let key = crate::args::url_value(str_arg(key, "key")?, "key")?;
+        c.api().projects().delete_meta(uid, key)?;
         Ok(())
     })
 }
@@ -452,7 +471,7 @@ pub unsafe extern "C" fn apst_project_move_to_kanban_column(
         let c = handle(client, "client")?;
         let uid = str_arg(project_uid, "project_uid")?;
         let col = str_arg(kanban_column_uid, "kanban_column_uid")?;
-        c.inner.projects().move_to_kanban_column(uid, col)?;
+        c.api().projects().move_to_kanban_column(uid, col)?;
         Ok(())
     })
 }
@@ -472,7 +491,7 @@ pub unsafe extern "C" fn apst_project_move_to_folder(
         let c = handle(client, "client")?;
         let uid = str_arg(project_uid, "project_uid")?;
         let folder = str_arg(folder_uid, "folder_uid")?;
-        c.inner.projects().move_to_folder(uid, folder)?;
+        c.api().projects().move_to_folder(uid, folder)?;
         Ok(())
     })
 }

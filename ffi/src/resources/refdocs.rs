@@ -12,7 +12,7 @@ use crate::error::{apst_error, apst_result};
 use crate::progress::{apst_progress_callback, with_progress};
 
 /// Uploads a file as a reference document of a project (`POST refdoc/upload`), streaming
-/// it from disk. `task_uid` (an UploadRefDocs task), `file_name`, `progress` and
+/// it from disk. `task_uid` (an UploadRefDocs task), `file_name` (at most 255 bytes), `progress` and
 /// `progress_userdata` may be NULL; the callback runs on the calling thread and a non-zero
 /// return cancels (`APST_CANCELLED`). `*out_refdoc_uid` receives the new UID. A missing,
 /// unreadable or directory path gives `APST_INVALID_INPUT` naming `path`.
@@ -36,11 +36,11 @@ pub unsafe extern "C" fn apst_refdoc_upload(
         let project = str_arg(project_uid, "project_uid")?;
         let task = opt_str_arg(task_uid, "task_uid")?;
         let path = path_arg(path, "path")?;
-        let name = opt_str_arg(file_name, "file_name")?;
+        let name = crate::args::file_name_arg(file_name)?;
         let out = out_arg(out_refdoc_uid, "out_refdoc_uid")?;
         let up = super::file_upload(project, path, task, name);
-        let uid = with_progress(progress, progress_userdata, |h| {
-            c.inner.with_hooks(h).refdocs().upload(up)
+        let uid = with_progress(c, progress, progress_userdata, |api| {
+            api.refdocs().upload(up)
         })?;
         give_string(out, uid);
         Ok(())
@@ -48,7 +48,7 @@ pub unsafe extern "C" fn apst_refdoc_upload(
 }
 
 /// Adds a reference document fetched by the service from a public http(s) URL
-/// (`POST refdoc/upload_url`). `task_uid` and `file_name` may be NULL. `*out_refdoc_uid`
+/// (`POST refdoc/upload_url`). `task_uid` and `file_name` (at most 255 bytes) may be NULL. `*out_refdoc_uid`
 /// receives the new UID.
 ///
 /// Ownership: borrows the inputs; `*out_refdoc_uid` is owned by the caller
@@ -68,7 +68,7 @@ pub unsafe extern "C" fn apst_refdoc_upload_url(
         let project = str_arg(project_uid, "project_uid")?;
         let task = opt_str_arg(task_uid, "task_uid")?;
         let url = str_arg(url, "url")?;
-        let name = opt_str_arg(file_name, "file_name")?;
+        let name = crate::args::file_name_arg(file_name)?;
         let out = out_arg(out_refdoc_uid, "out_refdoc_uid")?;
         let mut up = UrlUpload::new(project, url);
         if let Some(t) = task {
@@ -77,7 +77,7 @@ pub unsafe extern "C" fn apst_refdoc_upload_url(
         if let Some(n) = name {
             up = up.file_name(n);
         }
-        let uid = c.inner.refdocs().upload_url(up)?;
+        let uid = c.api().refdocs().upload_url(up)?;
         give_string(out, uid);
         Ok(())
     })
@@ -107,7 +107,7 @@ pub unsafe extern "C" fn apst_refdoc_add_url(
         if let Some(n) = name {
             r = r.name(n);
         }
-        let uid = c.inner.refdocs().add_url(r)?;
+        let uid = c.api().refdocs().add_url(r)?;
         give_string(out, uid);
         Ok(())
     })
@@ -129,7 +129,7 @@ pub unsafe extern "C" fn apst_refdoc_get(
         let c = handle(client, "client")?;
         let uid = str_arg(refdoc_uid, "refdoc_uid")?;
         let out = out_arg(out_json, "out_json")?;
-        let r = c.inner.refdocs().get(uid)?;
+        let r = c.api().refdocs().get(uid)?;
         give_json(out, &r)
     })
 }
@@ -146,7 +146,7 @@ pub unsafe extern "C" fn apst_refdoc_delete(
     boundary!(err, {
         let c = handle(client, "client")?;
         let uid = str_arg(refdoc_uid, "refdoc_uid")?;
-        c.inner.refdocs().delete(uid)?;
+        c.api().refdocs().delete(uid)?;
         Ok(())
     })
 }

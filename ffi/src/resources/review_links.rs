@@ -6,7 +6,7 @@ use apst_core::review_links::{ReviewLinkOptions, ReviewLinkSend};
 use serde::Deserialize;
 
 use super::date;
-use crate::args::{give_serde, give_string, handle, out_arg, parse_json, str_arg};
+use crate::args::{give_serde, give_string, handle, out_arg, parse_array, parse_object, str_arg};
 use crate::boundary::boundary;
 use crate::client::apst_client;
 use crate::error::{apst_error, apst_result, FfiError};
@@ -37,7 +37,7 @@ fn create(
     opts: Option<&str>,
 ) -> Result<apst_core::ReviewLink, FfiError> {
     let o: OptionsIn = match opts {
-        Some(s) => parse_json(s, "options_json")?,
+        Some(s) => parse_object(s, "options_json")?,
         None => OptionsIn::default(),
     };
     let mut options = ReviewLinkOptions::new();
@@ -56,7 +56,7 @@ fn create(
     if let Some(p) = o.password {
         options = options.password(p);
     }
-    Ok(c.inner.review_links().create(project, name, options)?)
+    Ok(c.api().review_links().create(project, name, options)?)
 }
 
 /// Creates a review link for a project: a named, shareable set of assets, stored as project
@@ -133,7 +133,7 @@ pub unsafe extern "C" fn apst_review_link_get(
         let project = str_arg(project_uid, "project_uid")?;
         let id = str_arg(link_id, "link_id")?;
         let out = out_arg(out_json, "out_json")?;
-        let link = c.inner.review_links().get(project, id)?;
+        let link = c.api().review_links().get(project, id)?;
         give_serde(out, &link)
     })
 }
@@ -154,7 +154,7 @@ pub unsafe extern "C" fn apst_review_link_list(
         let c = handle(client, "client")?;
         let project = str_arg(project_uid, "project_uid")?;
         let out = out_arg(out_json, "out_json")?;
-        let links = c.inner.review_links().list(project)?;
+        let links = c.api().review_links().list(project)?;
         give_serde(out, &links)
     })
 }
@@ -180,8 +180,8 @@ pub unsafe extern "C" fn apst_review_link_add_assets(
         let id = str_arg(link_id, "link_id")?;
         let assets = str_arg(asset_uids_json, "asset_uids_json")?;
         let out = out_arg(out_json, "out_json")?;
-        let assets: Vec<String> = parse_json(assets, "asset_uids_json")?;
-        let link = c.inner.review_links().add_assets(project, id, assets)?;
+        let assets: Vec<String> = parse_array(assets, "asset_uids_json")?;
+        let link = c.api().review_links().add_assets(project, id, assets)?;
         give_serde(out, &link)
     })
 }
@@ -208,7 +208,7 @@ pub unsafe extern "C" fn apst_review_link_send(
         let id = str_arg(link_id, "link_id")?;
         let send = str_arg(send_json, "send_json")?;
         let out = out_arg(out_json, "out_json")?;
-        let s: SendIn = parse_json(send, "send_json")?;
+        let s: SendIn = parse_object(send, "send_json")?;
         let mut rs = ReviewLinkSend::new(s.recipients);
         if let Some(p) = s.password {
             rs = rs.password(p);
@@ -219,7 +219,7 @@ pub unsafe extern "C" fn apst_review_link_send(
         if let Some(cm) = s.comment {
             rs = rs.comment(cm);
         }
-        let recipients = c.inner.review_links().send(project, id, rs)?;
+        let recipients = c.api().review_links().send(project, id, rs)?;
         give_serde(out, &recipients)
     })
 }
@@ -251,7 +251,7 @@ pub unsafe extern "C" fn apst_review_link_send_to(
         if let Some(p) = password {
             rs = rs.password(p);
         }
-        let recipients = c.inner.review_links().send(project, id, rs)?;
+        let recipients = c.api().review_links().send(project, id, rs)?;
         let url = recipients
             .into_iter()
             .find_map(|r| r.short_url)
@@ -280,7 +280,7 @@ pub unsafe extern "C" fn apst_review_link_delete(
         let c = handle(client, "client")?;
         let project = str_arg(project_uid, "project_uid")?;
         let id = str_arg(link_id, "link_id")?;
-        c.inner.review_links().delete(project, id)?;
+        c.api().review_links().delete(project, id)?;
         Ok(())
     })
 }

@@ -7,7 +7,7 @@ use apst_core::models::{EmailLanguage, TaskStatus, TaskType};
 use serde::Deserialize;
 
 use super::date;
-use crate::args::{give_json, handle, opt_str_arg, out_arg, parse_json, str_arg};
+use crate::args::{give_json, handle, opt_str_arg, out_arg, parse_object, str_arg};
 use crate::boundary::boundary;
 use crate::client::apst_client;
 use crate::error::{apst_error, apst_result, FfiError};
@@ -86,8 +86,8 @@ struct NewExtReviewIn {
     is_read_only: Option<bool>,
 }
 
-/// Lists the tasks assigned to the caller (`GET task/all`). `types` may be NULL (all
-/// types) or a comma-separated list of task types (`"ReviewAssets,UploadAssets"`); an
+/// Lists the tasks assigned to the caller (`GET task/all`). `types` may be NULL or empty
+/// (all types) or a comma-separated list of task types (`"ReviewAssets,UploadAssets"`); an
 /// unknown type gives `APST_INVALID_INPUT`. `*out_json` receives a JSON array of Task
 /// records.
 ///
@@ -110,7 +110,7 @@ pub unsafe extern "C" fn apst_task_list(
             }
             _ => Vec::new(),
         };
-        let tasks = c.inner.tasks().list(&types)?;
+        let tasks = c.api().tasks().list(&types)?;
         give_json(out, &tasks)
     })
 }
@@ -131,7 +131,7 @@ pub unsafe extern "C" fn apst_task_get(
         let c = handle(client, "client")?;
         let uid = str_arg(task_uid, "task_uid")?;
         let out = out_arg(out_json, "out_json")?;
-        let t = c.inner.tasks().get(uid)?;
+        let t = c.api().tasks().get(uid)?;
         give_json(out, &t)
     })
 }
@@ -152,7 +152,7 @@ pub unsafe extern "C" fn apst_task_get_status(
         let c = handle(client, "client")?;
         let uid = str_arg(task_uid, "task_uid")?;
         let out = out_arg(out_status, "out_status")?;
-        let t = c.inner.tasks().get(uid)?;
+        let t = c.api().tasks().get(uid)?;
         let s = t
             .status
             .as_ref()
@@ -175,7 +175,7 @@ pub unsafe extern "C" fn apst_task_delete(
     boundary!(err, {
         let c = handle(client, "client")?;
         let uid = str_arg(task_uid, "task_uid")?;
-        c.inner.tasks().delete(uid)?;
+        c.api().tasks().delete(uid)?;
         Ok(())
     })
 }
@@ -204,8 +204,8 @@ pub unsafe extern "C" fn apst_task_asset_upload(
         let c = handle(client, "client")?;
         let params = str_arg(params_json, "params_json")?;
         let out = out_arg(out_json, "out_json")?;
-        let t = new_task(parse_json(params, "params_json")?)?;
-        let task = c.inner.tasks().asset_upload(t)?;
+        let t = new_task(parse_object(params, "params_json")?)?;
+        let task = c.api().tasks().asset_upload(t)?;
         give_json(out, &task)
     })
 }
@@ -226,8 +226,8 @@ pub unsafe extern "C" fn apst_task_refdoc_upload(
         let c = handle(client, "client")?;
         let params = str_arg(params_json, "params_json")?;
         let out = out_arg(out_json, "out_json")?;
-        let t = new_task(parse_json(params, "params_json")?)?;
-        let task = c.inner.tasks().refdoc_upload(t)?;
+        let t = new_task(parse_object(params, "params_json")?)?;
+        let task = c.api().tasks().refdoc_upload(t)?;
         give_json(out, &task)
     })
 }
@@ -249,11 +249,11 @@ pub unsafe extern "C" fn apst_task_review_asset(
         let c = handle(client, "client")?;
         let params = str_arg(params_json, "params_json")?;
         let out = out_arg(out_json, "out_json")?;
-        let p: NewReviewTaskIn = parse_json(params, "params_json")?;
+        let p: NewReviewTaskIn = parse_object(params, "params_json")?;
         let mut t = NewReviewTask::new(p.project_uid, p.user_uid, p.asset_uids);
         t.due_date = date("dueDate", p.due_date)?;
         t.comment = p.comment;
-        let task = c.inner.tasks().review_asset(t)?;
+        let task = c.api().tasks().review_asset(t)?;
         give_json(out, &task)
     })
 }
@@ -277,7 +277,7 @@ pub unsafe extern "C" fn apst_task_review_asset_ext(
         let c = handle(client, "client")?;
         let params = str_arg(params_json, "params_json")?;
         let out = out_arg(out_json, "out_json")?;
-        let p: NewExtReviewIn = parse_json(params, "params_json")?;
+        let p: NewExtReviewIn = parse_object(params, "params_json")?;
         let mut t = NewExternalReviewTask::new(p.project_uid, p.email, p.asset_uids);
         t.due_date = date("dueDate", p.due_date)?;
         if let Some(pw) = p.password {
@@ -290,7 +290,7 @@ pub unsafe extern "C" fn apst_task_review_asset_ext(
         t.comment = p.comment;
         t.allow_download_assets = p.is_allow_download_assets;
         t.read_only = p.is_read_only;
-        let task = c.inner.tasks().review_asset_ext(t)?;
+        let task = c.api().tasks().review_asset_ext(t)?;
         give_json(out, &task)
     })
 }
@@ -319,7 +319,7 @@ pub unsafe extern "C" fn apst_task_complete(
             tc.status = Some(task_status(s)?);
         }
         tc.comment = comment.map(str::to_owned);
-        c.inner.tasks().complete(tc)?;
+        c.api().tasks().complete(tc)?;
         Ok(())
     })
 }

@@ -22,7 +22,7 @@ pub unsafe extern "C" fn apst_user_list(
     boundary!(err, {
         let c = handle(client, "client")?;
         let out = out_arg(out_json, "out_json")?;
-        let list = c.inner.users().list()?;
+        let list = c.api().users().list()?;
         give_json(out, &list)
     })
 }
@@ -41,7 +41,7 @@ pub unsafe extern "C" fn apst_user_logged_in(
     boundary!(err, {
         let c = handle(client, "client")?;
         let out = out_arg(out_json, "out_json")?;
-        let me = c.inner.users().logged_in()?;
+        let me = c.api().users().logged_in()?;
         give_json(out, &me)
     })
 }
@@ -59,7 +59,7 @@ pub unsafe extern "C" fn apst_user_logged_in_uid(
     boundary!(err, {
         let c = handle(client, "client")?;
         let out = out_arg(out_uid, "out_uid")?;
-        let me = c.inner.users().logged_in()?;
+        let me = c.api().users().logged_in()?;
         crate::args::give_string(out, me.user_uid.clone());
         Ok(())
     })

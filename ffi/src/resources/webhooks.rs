@@ -6,7 +6,7 @@ use std::ffi::c_char;
 use apst_core::api::NewWebhook;
 use serde::Deserialize;
 
-use crate::args::{give_json, handle, out_arg, parse_json, str_arg};
+use crate::args::{give_json, handle, out_arg, parse_object, str_arg};
 use crate::boundary::boundary;
 use crate::client::apst_client;
 use crate::error::{apst_error, apst_result};
@@ -35,7 +35,7 @@ pub unsafe extern "C" fn apst_webhook_list(
     boundary!(err, {
         let c = handle(client, "client")?;
         let out = out_arg(out_json, "out_json")?;
-        let list = c.inner.webhooks().list()?;
+        let list = c.api().webhooks().list()?;
         give_json(out, &list)
     })
 }
@@ -57,7 +57,7 @@ pub unsafe extern "C" fn apst_webhook_create(
         let c = handle(client, "client")?;
         let params = str_arg(params_json, "params_json")?;
         let out = out_arg(out_json, "out_json")?;
-        let p: NewWebhookIn = parse_json(params, "params_json")?;
+        let p: NewWebhookIn = parse_object(params, "params_json")?;
         let mut w = NewWebhook::new(p.url);
         if let Some(cu) = p.client_uid {
             w = w.client_uid(cu);
@@ -65,7 +65,7 @@ pub unsafe extern "C" fn apst_webhook_create(
         if let Some(et) = p.event_type {
             w = w.event_type(et);
         }
-        let created = c.inner.webhooks().create(w)?;
+        let created = c.api().webhooks().create(w)?;
         give_json(out, &created)
     })
 }
@@ -82,7 +82,7 @@ pub unsafe extern "C" fn apst_webhook_delete(
     boundary!(err, {
         let c = handle(client, "client")?;
         let uid = str_arg(webhook_uid, "webhook_uid")?;
-        c.inner.webhooks().delete(uid)?;
+        c.api().webhooks().delete(uid)?;
         Ok(())
     })
 }
@@ -99,7 +99,7 @@ pub unsafe extern "C" fn apst_webhook_test(
     boundary!(err, {
         let c = handle(client, "client")?;
         let uid = str_arg(webhook_uid, "webhook_uid")?;
-        c.inner.webhooks().test(uid)?;
+        c.api().webhooks().test(uid)?;
         Ok(())
     })
 }
