@@ -90,8 +90,8 @@ MAX_RETRIES = 99
 """The largest ``max_retries`` (100 attempts)."""
 MAX_CONCURRENCY = 32
 """The largest ``concurrency`` of :meth:`Assets.upload_many`."""
-MAX_PAGE = 2**32 - 1
-"""The largest annotation ``page``."""
+MAX_PAGE = 2**31 - 1
+"""The largest annotation ``page`` (the API's int32)."""
 
 
 # -- argument checking: see _args (wrong types and values fail there, naming the argument) ---
@@ -809,7 +809,7 @@ class Annotations(_Resource):
         region: Optional[Union[Region, Tuple[float, float, float, float], Mapping[str, float]]] = None,
         parent_uid: Optional[str] = None,
     ) -> Annotation:
-        """Writes an annotation on an asset's page (``page``: 0 to 2**32 - 1; ``region`` = x,
+        """Writes an annotation on an asset's page (``page``: 0 to 2**31 - 1, zero-based; ``region`` = x,
         y, width, height: a :class:`Region`, an ``(x, y, width, height)`` tuple or a dict
         with exactly those keys, finite numbers, width and height not negative), or a comment
         on an annotation (``parent_uid``)."""

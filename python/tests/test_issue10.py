@@ -60,7 +60,7 @@ def test_upload_many_concurrency_range(client: approvalstudio.Client, pdf: pathl
     _raises_named(lambda: client.assets.upload_many(UID, [pdf], concurrency=n), "concurrency")
 
 
-@pytest.mark.parametrize("page", [-1, 2**32, 10**40])
+@pytest.mark.parametrize("page", [-1, 2**31, 2**32, 10**40])
 def test_annotation_page_range(client: approvalstudio.Client, page: int) -> None:
     _raises_named(lambda: client.annotations.create(UID, "t", page=page), "page")
 
