@@ -41,7 +41,7 @@ def utf8(name: str, value: str) -> str:
     except UnicodeEncodeError as e:
         raise bad(
             name,
-            f"is not encodable as UTF-8 (lone surrogate {value[e.start]!r} at index {e.start}); "
+            f"is not encodable as UTF-8 (a lone surrogate at index {e.start}); "
             "pass text, not bytes decoded with errors='surrogateescape'",
         ) from None
     return value
@@ -199,8 +199,7 @@ def path(name: str, value: Any) -> bytes:
     except UnicodeEncodeError as e:
         raise bad(
             name,
-            f"is not encodable for the file system (lone surrogate {p[e.start]!r} at index "
-            f"{e.start})",
+            f"is not encodable for the file system (a lone surrogate at index {e.start})",
         ) from None
     if not raw:
         raise bad(name, "must not be empty")

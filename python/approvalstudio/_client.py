@@ -90,8 +90,8 @@ MAX_RETRIES = 99
 """The largest ``max_retries`` (100 attempts)."""
 MAX_CONCURRENCY = 32
 """The largest ``concurrency`` of :meth:`Assets.upload_many`."""
-MAX_PAGE = 2**32 - 1
-"""The largest annotation ``page``."""
+MAX_PAGE = 2**31 - 1
+"""The largest annotation ``page`` (the API's int32)."""
 
 
 # -- argument checking: see _args (wrong types and values fail there, naming the argument) ---
@@ -505,9 +505,11 @@ class Assets(_Resource):
         """Uploads many files, ``concurrency`` (1 to 32) at a time; returns one
         :class:`UploadResult` per file, in order (a failed file does not stop the others).
         ``progress`` receives the overall bytes; ``Progress.path`` names the file that
-        advanced. Raising in ``progress`` cancels the batch and propagates; files already
-        uploaded (or whose last bytes were already sent) stay: a batch has no single commit
-        point, so list the project's assets to see which."""
+        advanced. Raising in ``progress`` cancels the batch and the exception propagates;
+        a batch has no single commit point, so files already uploaded (or whose last bytes
+        were already sent) stay. When the batch had finished anyway (a raise at the final
+        call), a :class:`~approvalstudio.CancelledError` with ``applied`` set names the files
+        uploaded and their UIDs, the callback's exception as its ``__cause__``."""
         plist = [_a.path(f"paths[{i}]", p) for i, p in enumerate(_a.seq("paths", paths, "a list of paths"))]
         conc = _a.integer("concurrency", concurrency, 1, MAX_CONCURRENCY)
         results = self._call(
@@ -807,7 +809,7 @@ class Annotations(_Resource):
         region: Optional[Union[Region, Tuple[float, float, float, float], Mapping[str, float]]] = None,
         parent_uid: Optional[str] = None,
     ) -> Annotation:
-        """Writes an annotation on an asset's page (``page``: 0 to 2**32 - 1; ``region`` = x,
+        """Writes an annotation on an asset's page (``page``: 0 to 2**31 - 1, zero-based; ``region`` = x,
         y, width, height: a :class:`Region`, an ``(x, y, width, height)`` tuple or a dict
         with exactly those keys, finite numbers, width and height not negative), or a comment
         on an annotation (``parent_uid``)."""

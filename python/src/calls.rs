@@ -145,12 +145,35 @@ pub fn run(
         // operation's effect was applied before the cancel took hold: then the caller must
         // learn that (CancelledError with `applied` and `created_uid`), the callback's
         // exception as its cause.
-        if let Err(e) = &result {
-            if e.applied() {
+        match &result {
+            Err(e) if e.applied() => {
                 let err = errors::to_pyerr(py, e, Some(op));
                 err.set_cause(py, Some(callback_err));
                 return Err(err);
             }
+            // A batch has no commit point: it may complete although the callback raised
+            // (at its final call). Files were uploaded: say which.
+            Ok(Out::Many(files)) if files.iter().any(|(_, r)| r.is_ok()) => {
+                let done: Vec<String> = files
+                    .iter()
+                    .filter_map(|(p, r)| {
+                        r.as_ref()
+                            .ok()
+                            .map(|uid| format!("{} as {uid}", p.display()))
+                    })
+                    .collect();
+                let msg = format!(
+                    "the progress callback raised, but {} of {} files were already uploaded \
+                     and stay: {}",
+                    done.len(),
+                    files.len(),
+                    done.join(", ")
+                );
+                let err = errors::applied(py, "CancelledError", op, &msg);
+                err.set_cause(py, Some(callback_err));
+                return Err(err);
+            }
+            _ => {}
         }
         return Err(callback_err);
     }

@@ -487,7 +487,7 @@ fn prepare(op: &str, a: &Args<'_, '_>) -> PyResult<Job> {
         }
         "annotations.create" => {
             let mut n = NewAnnotation::new(a.str("asset_uid")?, a.str("text")?);
-            if let Some(p) = a.opt_int("page", 0, u64::from(u32::MAX))? {
+            if let Some(p) = a.opt_int("page", 0, i32::MAX as u64)? {
                 n = n.page(p as u32);
             }
             if let Some(r) = a.dict("region")? {

@@ -157,3 +157,18 @@ fn argument_error(py: Python<'_>, class: &str, name: &str, what: &str) -> PyErr 
     };
     build().unwrap_or_else(|e| e)
 }
+
+/// `approvalstudio.errors.<class>(message)` for an operation `op` whose effect was applied
+/// although it failed (`applied=True`).
+pub fn applied(py: Python<'_>, class: &str, op: &str, message: &str) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let cls = py.import("approvalstudio.errors")?.getattr(class)?;
+        let kw = PyDict::new(py);
+        kw.set_item("kind", ErrorKind::Cancelled.as_str())?;
+        kw.set_item("operation", op)?;
+        kw.set_item("applied", true)?;
+        kw.set_item("description", format!("{op} failed: {message}"))?;
+        Ok(PyErr::from_value(cls.call((message,), Some(&kw))?))
+    };
+    build().unwrap_or_else(|e| e)
+}

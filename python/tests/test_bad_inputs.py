@@ -363,7 +363,11 @@ def targets(ctx: Any = None) -> List[Target]:
             yield n, f
 
     def sig(f: Any, drop_self: bool) -> inspect.Signature:
-        s = inspect.signature(f)
+        try:
+            s = inspect.signature(f)
+        except ValueError:
+            # A native class without a text signature (CPython < 3.10): its stub's __new__.
+            s = _stub_signature(f.__name__, "__new__")
         ps = list(s.parameters.values())
         if drop_self and ps and ps[0].name == "self":
             ps = ps[1:]
@@ -396,6 +400,33 @@ def targets(ctx: Any = None) -> List[Target]:
     for n, f in public_methods(webhooks.Deduplicator):
         out.append(("Deduplicator", n, lambda c, n=n: getattr(c.dedup, n), sig(f, True)))
     return out
+
+
+def _stub_signature(cls_name: str, method: str) -> inspect.Signature:
+    """The signature of ``cls_name.method`` in ``approvalstudio/_native.pyi`` (checked
+    against the module by stubtest), without its first parameter."""
+    import ast
+
+    from approvalstudio import _native
+
+    stub = pathlib.Path(_native.__file__).with_name("_native.pyi")
+    for node in ast.walk(ast.parse(stub.read_text())):
+        if isinstance(node, ast.ClassDef) and node.name == cls_name:
+            for fn in node.body:
+                if isinstance(fn, ast.FunctionDef) and fn.name == method:
+                    args = fn.args.args[1:]
+                    defaults = [None] * (len(args) - len(fn.args.defaults)) + list(fn.args.defaults)
+                    params = [
+                        inspect.Parameter(
+                            a.arg,
+                            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                            default=inspect.Parameter.empty if d is None else ast.literal_eval(d),
+                            annotation=ast.unparse(a.annotation) if a.annotation else inspect.Parameter.empty,
+                        )
+                        for a, d in zip(args, defaults)
+                    ]
+                    return inspect.Signature(params)
+    raise AssertionError(f"no {cls_name}.{method} in {stub}")
 
 
 Case = Tuple[int, str, str, str, str, Callable[[], Any]]

@@ -173,19 +173,19 @@ def reconcile(c: approvalstudio.Client, records: List[Record]) -> Dict[str, List
         elif e[0] == "project":
             n = names.get(e[1], 0)
         elif e[0] == "asset":
-            assets = get("assets", e[1], lambda: c.projects.get(e[1], load_assets=True, load_last_version_assets=False).assets)
+            assets = get("assets", e[1], lambda k=e[1]: c.projects.get(k, load_assets=True, load_last_version_assets=False).assets)
             n = sum(1 for a in assets if a.name == e[2])
         elif e[0] == "link":
-            links = get("links", e[1], lambda: c.review_links.list(e[1]))
+            links = get("links", e[1], lambda k=e[1]: c.review_links.list(k))
             n = sum(1 for link in links if link.name == e[2])
         elif e[0] == "note":
-            notes = get("notes", e[1], lambda: c.annotations.list(e[1]))
+            notes = get("notes", e[1], lambda k=e[1]: c.annotations.list(k))
             n = sum(1 for a in notes if a.text == e[2])
         elif e[0] in ("meta", "meta-deleted"):
             if e[0] == "meta" and (e[1], e[2]) in deleted:
                 n = None
             else:
-                meta = get("meta", e[1], lambda: c.projects.meta(e[1]))
+                meta = get("meta", e[1], lambda k=e[1]: c.projects.meta(k))
                 present = sum(1 for m in meta if m.key == e[2])
                 n = present if e[0] == "meta" else int(present == 0)
         if n is not None:

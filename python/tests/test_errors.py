@@ -80,10 +80,15 @@ def test_validation_400(client: approvalstudio.Client, emu: Emulator, project: a
 def test_validation_400_from_the_server(client: approvalstudio.Client, project: approvalstudio.Project, pdf) -> None:
     asset_uid = client.assets.upload(project.project_uid, pdf)
     with pytest.raises(ValidationError) as ei:
-        client.annotations.create(asset_uid, "far away", page=200_000)
+        client.annotations.create(asset_uid, "x" * 4001)  # the server's limit, not checked locally
     e = ei.value
     assert e.status_code == 400 and e.trace_id
-    assert "page" in e.fields and "page" in str(e)
+    assert "text" in e.fields and "text" in str(e)
+    # A page beyond the processed asset's last page: the server's 412.
+    client.assets.wait_processed(asset_uid, timeout=30)
+    with pytest.raises(approvalstudio.StateConflictError) as ei2:
+        client.annotations.create(asset_uid, "far away", page=200_000)
+    assert ei2.value.status_code == 412
 
 
 def test_authentication_wrong_password(emu: Emulator) -> None:

@@ -60,7 +60,7 @@ def test_upload_many_concurrency_range(client: approvalstudio.Client, pdf: pathl
     _raises_named(lambda: client.assets.upload_many(UID, [pdf], concurrency=n), "concurrency")
 
 
-@pytest.mark.parametrize("page", [-1, 2**32, 10**40])
+@pytest.mark.parametrize("page", [-1, 2**31, 2**32, 10**40])
 def test_annotation_page_range(client: approvalstudio.Client, page: int) -> None:
     _raises_named(lambda: client.annotations.create(UID, "t", page=page), "page")
 
@@ -370,14 +370,20 @@ def test_wrong_types_are_both_invalid_input_and_type_error(client: approvalstudi
     assert e.kind == "invalid_input"
 
 
-def test_raise_in_an_upload_many_callback_propagates(
-    client: approvalstudio.Client, project: approvalstudio.Project, tmp_path: pathlib.Path
-) -> None:
+def _three_files(tmp_path: pathlib.Path) -> List[pathlib.Path]:
     files = []
     for i in range(3):
         p = tmp_path / f"f{i}.pdf"
         p.write_bytes(PDF_BYTES)
         files.append(p)
+    return files
+
+
+def test_raise_in_an_upload_many_callback_propagates(
+    client: approvalstudio.Client, emu: Emulator, project: approvalstudio.Project, tmp_path: pathlib.Path
+) -> None:
+    files = _three_files(tmp_path)
+    emu.faults("/api/v1/asset/upload", latency_ms=400)  # the batch is still running at the first call
     calls: List[approvalstudio.Progress] = []
 
     def progress(p: approvalstudio.Progress) -> None:
@@ -387,4 +393,38 @@ def test_raise_in_an_upload_many_callback_propagates(
     with pytest.raises(Stop):
         client.assets.upload_many(project.project_uid, files, concurrency=1, progress=progress)
     assert len(calls) == 1  # not called again after it raised
+    emu.clear_faults()
     assert len(client.projects.get(project.project_uid, load_assets=True).assets) < len(files)
+
+
+def test_raise_at_the_final_call_of_a_finished_batch_says_what_was_uploaded(
+    client: approvalstudio.Client, project: approvalstudio.Project, tmp_path: pathlib.Path
+) -> None:
+    """A batch has no commit point: raising at its final (100 %) call may come after every
+    file was uploaded. Then the error says so (applied, the files and their UIDs), not just the
+    callback's exception; if the cancel still caught the batch, the callback's exception."""
+    files = _three_files(tmp_path)
+    total = 3 * len(PDF_BYTES)
+
+    def progress(p: approvalstudio.Progress) -> None:
+        if p.done == total:
+            raise Stop("no")
+
+    with pytest.raises((Stop, approvalstudio.CancelledError)) as ei:
+        client.assets.upload_many(project.project_uid, files, concurrency=3, progress=progress)
+    assets = client.projects.get(project.project_uid, load_assets=True).assets
+    if isinstance(ei.value, approvalstudio.CancelledError):
+        e = ei.value
+        assert e.applied and isinstance(e.__cause__, Stop)
+        assert e.operation == "assets.upload_many"
+        for a in assets:
+            assert a.asset_uid in str(e) and str(a.name) in str(e)
+        assert f"{len(assets)} of 3 files" in str(e)
+
+
+def test_secrets_are_not_echoed_in_argument_errors(emu: Emulator) -> None:
+    for kwargs in ({"username": "u", "password": "s3cr\udcffet"}, {"token": "s3cr\udcffet"}, {"token": "s3cr\r\net"}):
+        with pytest.raises(InvalidInputError) as ei:
+            approvalstudio.Client(emu.url, **kwargs)  # type: ignore[arg-type]
+        text = f"{ei.value} {ei.value!r} {ei.value.fields}"
+        assert "s3cr" not in text and "\udcff" not in text, text
