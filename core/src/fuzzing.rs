@@ -74,19 +74,14 @@ impl RateGate {
     }
 
     /// `RateGate::acquire` with at most `max_wait` of waiting (deadline: `max_wait` from now).
-    /// `Err(None)` when it has not returned within `hang_after` (a hang).
-    #[allow(clippy::result_unit_err)] // Err(()): the gate hung; a fuzz-only wrapper
-    pub fn acquire(
-        &self,
-        max_wait: Duration,
-        hang_after: Duration,
-    ) -> std::result::Result<Result<GateTicket>, ()> {
+    /// `None` when it has not returned within `hang_after` (a hang).
+    pub fn acquire(&self, max_wait: Duration, hang_after: Duration) -> Option<Result<GateTicket>> {
         self.rt.block_on(async {
             let deadline = tokio::time::Instant::now() + max_wait;
             tokio::time::timeout(hang_after, self.gate.acquire("fuzz.op", max_wait, deadline))
                 .await
+                .ok()
                 .map(|r| r.map(GateTicket))
-                .map_err(|_| ())
         })
     }
 

@@ -14,9 +14,9 @@ use std::time::{Duration, Instant};
 
 fn closed(gate: &RateGate) {
     match gate.acquire(Duration::ZERO, Duration::from_secs(2)) {
-        Err(()) => panic!("the rate gate hung"),
-        Ok(Ok(t)) => panic!("the gate let a request through while closed: {t:?}"),
-        Ok(Err(e)) => {
+        None => panic!("the rate gate hung"),
+        Some(Ok(t)) => panic!("the gate let a request through while closed: {t:?}"),
+        Some(Err(e)) => {
             assert_eq!(e.kind(), ErrorKind::RateLimited);
             assert!(e.retry_after().is_some());
         }
@@ -41,13 +41,13 @@ fuzz_target!(|data: &[u8]| {
         }
         // One request through the gate (never waiting), reporting this response.
         let observed = match gate.acquire(Duration::ZERO, Duration::from_secs(2)) {
-            Err(()) => panic!("the rate gate hung"),
-            Ok(Err(e)) => {
+            None => panic!("the rate gate hung"),
+            Some(Err(e)) => {
                 assert_eq!(e.kind(), ErrorKind::RateLimited);
                 assert!(e.retry_after().is_some());
                 false
             }
-            Ok(Ok(t)) => {
+            Some(Ok(t)) => {
                 gate.observe(t, Some(&r.headers));
                 true
             }
