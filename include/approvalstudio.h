@@ -1019,7 +1019,7 @@ enum apst_result apst_project_meta_list(const struct apst_client *client,
 
 /**
  * Sets (inserts or replaces) a metadata entry of a project (`POST project/meta`). `key`:
- * 1 to 1000 characters.
+ * 1 to 256 characters; `value`: at most 1,000,000 characters.
  *
  * Ownership: borrows the inputs. Thread-safety: thread-safe.
  */
@@ -1030,7 +1030,7 @@ enum apst_result apst_project_meta_set(const struct apst_client *client,
                                        struct apst_error **err);
 
 /**
- * Removes a metadata entry of a project (`DELETE project/meta`). `key`: 1 to 1000
+ * Removes a metadata entry of a project (`DELETE project/meta`). `key`: 1 to 256
  * characters (it travels in the URL).
  *
  * Ownership: borrows the inputs. Thread-safety: thread-safe.

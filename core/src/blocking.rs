@@ -295,7 +295,7 @@ where
                         if let Some(cur) = cur {
                             let due = last_delivery
                                 .is_none_or(|t| t.elapsed() >= crate::transfer::PROGRESS_INTERVAL);
-                            if delivered != Some(cur) && due {
+                            if news(cur, delivered) && due {
                                 delivered = Some(cur);
                                 last_delivery = Some(Instant::now());
                                 if p(cur) == Flow::Cancel {
@@ -329,7 +329,7 @@ where
             if let Some(p) = hooks.progress {
                 let cur = *latest.lock();
                 if let Some(cur) = cur {
-                    if delivered != Some(cur) {
+                    if news(cur, delivered) {
                         let _g = HookGuard::enter();
                         // A final call of an operation without a commit point (a batch): the
                         // operation is done, so its answer is moot.
@@ -458,6 +458,13 @@ impl<T> Drop for ChanReceiver<T> {
         // lock of theirs: dropping a oneshot sender only wakes its receiver.
         g.queue.clear();
     }
+}
+
+/// True when `cur` is progress the hook has not seen and not behind what it saw: the final
+/// call of a transfer (asked before it commits) can overtake an older throttled value, and
+/// progress never goes back.
+fn news(cur: Progress, delivered: Option<Progress>) -> bool {
+    delivered.is_none_or(|d| cur != d && cur.bytes >= d.bytes)
 }
 
 /// What the runtime sends the calling thread of a blocking call.

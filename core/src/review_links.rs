@@ -222,7 +222,8 @@ impl<'a> ReviewLinks<'a> {
             .await
     }
 
-    /// Creates a link in `project_uid` (stored at once, without assets).
+    /// Creates a link in `project_uid` (stored at once, without assets); `name` is 1 to 200
+    /// characters (it becomes the e-mail subject).
     pub async fn create(
         &self,
         project_uid: &str,
@@ -231,6 +232,8 @@ impl<'a> ReviewLinks<'a> {
     ) -> Result<ReviewLink> {
         v::uid("projectUID", project_uid)?;
         v::non_empty("name", name)?;
+        v::max_len("name", Some(name), v::MAX_LINK_NAME)?;
+        v::no_control("name", name)?;
         let link = ReviewLink {
             id: uuid::Uuid::new_v4().simple().to_string(),
             project_uid: project_uid.to_string(),

@@ -101,6 +101,13 @@ pub(crate) fn non_empty(field: &str, v: &str) -> Result<()> {
 
 /// Longest UID accepted (the service's are 32 hex digits; a GUID with dashes and braces is 38).
 pub const MAX_UID: usize = 64;
+/// Longest metadata key (the contract's `maxLength`).
+pub const MAX_META_KEY: usize = 256;
+/// Longest metadata value (the contract's `maxLength`).
+pub const MAX_META_VALUE: usize = 1_000_000;
+/// Longest review link name (it becomes the e-mail subject).
+pub const MAX_LINK_NAME: usize = 200;
+
 /// Longest free-text search (`projects.list(query=...)`): it travels in the URL.
 pub const MAX_QUERY: usize = 1000;
 

@@ -257,6 +257,19 @@ fn values_for_urls_and_headers_are_validated() {
         assert_eq!(e.kind(), ErrorKind::InvalidInput, "{bad:?}: {e}");
         assert!(e.fields().contains_key("assetUIDs"), "{bad:?}: {e}");
     }
+    // Documented limits of metadata and review link names, checked before sending.
+    let e = c
+        .projects()
+        .set_meta("ABC", &"k".repeat(257), "v")
+        .unwrap_err();
+    assert!(e.fields().contains_key("key"), "{e}");
+    let e = c.projects().delete_meta("ABC", "a\nb").unwrap_err();
+    assert!(e.fields().contains_key("key"), "{e}");
+    let e = c
+        .review_links()
+        .create("ABC", &"n".repeat(201), ReviewLinkOptions::default())
+        .unwrap_err();
+    assert!(e.fields().contains_key("name"), "{e}");
     // Errors of composite operations name the operation the caller called.
     let e = c.projects().get("NOPE").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);

@@ -287,6 +287,13 @@ opt_setters!(ProjectUpdate {
     client_uid
 });
 
+/// A metadata key: not blank, at most [`v::MAX_META_KEY`] characters, no control characters.
+fn meta_key(key: &str) -> Result<()> {
+    v::non_empty("key", key)?;
+    v::max_len("key", Some(key), v::MAX_META_KEY)?;
+    v::no_control("key", key)
+}
+
 fn bool_str(b: bool) -> String {
     if b { "true" } else { "false" }.to_string()
 }
@@ -555,7 +562,8 @@ impl<'a> Projects<'a> {
     /// `POST project/meta`: sets (upserts) a metadata entry.
     pub async fn set_meta(&self, project_uid: &str, key: &str, value: &str) -> Result<()> {
         v::uid("projectUID", project_uid)?;
-        v::non_empty("key", key)?;
+        meta_key(key)?;
+        v::max_len("value", Some(value), v::MAX_META_VALUE)?;
         let body = Body::new()
             .set("projectUID", project_uid)
             .set("key", key)
@@ -571,7 +579,7 @@ impl<'a> Projects<'a> {
     /// `DELETE project/meta`: removes a metadata entry.
     pub async fn delete_meta(&self, project_uid: &str, key: &str) -> Result<()> {
         v::uid("projectUID", project_uid)?;
-        v::non_empty("key", key)?;
+        meta_key(key)?;
         self.client
             .inner
             .json(

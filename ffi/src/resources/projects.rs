@@ -415,7 +415,7 @@ pub unsafe extern "C" fn apst_project_meta_list(
 }
 
 /// Sets (inserts or replaces) a metadata entry of a project (`POST project/meta`). `key`:
-/// 1 to 1000 characters.
+/// 1 to 256 characters; `value`: at most 1,000,000 characters.
 ///
 /// Ownership: borrows the inputs. Thread-safety: thread-safe.
 #[no_mangle]
@@ -436,7 +436,7 @@ pub unsafe extern "C" fn apst_project_meta_set(
     })
 }
 
-/// Removes a metadata entry of a project (`DELETE project/meta`). `key`: 1 to 1000
+/// Removes a metadata entry of a project (`DELETE project/meta`). `key`: 1 to 256
 /// characters (it travels in the URL).
 ///
 /// Ownership: borrows the inputs. Thread-safety: thread-safe.
