@@ -79,7 +79,7 @@ pub fn seconds(field: &str, secs: f64) -> Result<Duration> {
         return Err(Error::invalid_input(
             field,
             format!(
-                "must be at most {} s (one year), got {secs} s",
+                "must be at most {} s (one year), got {secs:e} s",
                 MAX_DURATION.as_secs()
             ),
         ));
