@@ -95,8 +95,8 @@ pub fn run(
     let result = py.detach(|| {
         let interrupt = || -> Flow {
             Python::attach(|py| {
-                logbridge::flush(py);
-                match py.check_signals() {
+                // A Ctrl-C can also surface while the queued log records run Python code.
+                match logbridge::flush(py).and_then(|()| py.check_signals()) {
                     Ok(()) => Flow::Continue,
                     Err(e) => {
                         pending.lock().get_or_insert(e);
@@ -139,7 +139,10 @@ pub fn run(
         let path = path.clone();
         client.run(hooks, move |c, sink| job(c, Reporter { sink, path }))
     });
-    logbridge::flush(py);
+    if let Err(e) = logbridge::flush(py) {
+        // A Ctrl-C that surfaced while the last log records ran: it propagates.
+        pending.lock().get_or_insert(e);
+    }
     if let Some(callback_err) = pending.into_inner() {
         // The callback's exception propagates unchanged, unless the core reports that the
         // operation's effect was applied before the cancel took hold: then the caller must

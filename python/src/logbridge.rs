@@ -138,30 +138,39 @@ pub fn refresh_level(py: Python<'_>) {
 
 /// Emits the queued records through `logging` (must hold the GIL). Errors raised by handlers
 /// are swallowed the way `logging` itself does.
-pub fn flush(py: Python<'_>) {
+pub fn flush(py: Python<'_>) -> PyResult<()> {
     let records: Vec<Record> = {
         let Some(mut q) = QUEUE.try_lock_for(Duration::from_millis(10)) else {
-            return;
+            return Ok(());
         };
         if q.is_empty() {
-            return;
+            return Ok(());
         }
         q.drain(..).collect()
     };
     let Ok(logging) = py.import("logging") else {
-        return;
+        return Ok(());
     };
     for r in records {
-        let _ = logging
+        let res = logging
             .call_method1("getLogger", (r.logger.as_str(),))
             .and_then(|l| l.call_method1("log", (r.level, r.message.as_str())));
+        if let Err(e) = res {
+            // Running Python code runs pending signal handlers: a KeyboardInterrupt (or
+            // SystemExit) raised inside `logging` is the caller's Ctrl-C and must not be lost.
+            // A failure of logging itself (an `Exception`) is not the caller's problem.
+            if !e.is_instance_of::<pyo3::exceptions::PyException>(py) {
+                return Err(e);
+            }
+        }
     }
+    Ok(())
 }
 
 #[pyfunction]
 #[pyo3(name = "flush_logs")]
 /// Emits library log records queued since the last call through `logging`.
-pub fn py_flush_logs(py: Python<'_>) {
+pub fn py_flush_logs(py: Python<'_>) -> PyResult<()> {
     refresh_level(py);
-    flush(py);
+    flush(py)
 }

@@ -205,3 +205,36 @@ def test_closed_client_raises(emu: Emulator) -> None:
     c.close()
     with pytest.raises(RuntimeError, match="closed"):
         c.users.logged_in()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_during_a_log_handler_is_not_lost(client: approvalstudio.Client, emu: Emulator) -> None:
+    """The SDK's log records are emitted by the calling thread while it waits; Python runs a
+    pending SIGINT handler inside that logging code, and the KeyboardInterrupt must reach the
+    caller (it used to be swallowed, so the call ran on to its end)."""
+    import logging
+
+    class Slow(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            time.sleep(0.6)  # SIGINT arrives in here
+
+    logger = logging.getLogger("approvalstudio")
+    handler = Slow(level=logging.WARNING)
+    old_level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    client.login()
+    emu.faults("/api/v1/user/loggedin", status=503, times=1)  # a retry: a WARNING record
+    emu.faults("/api/v1/user/loggedin", latency_ms=10_000)
+    timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))
+    started = time.monotonic()
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            client.users.logged_in()
+    finally:
+        timer.cancel()
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+    assert time.monotonic() - started < 5, "the call was not interrupted"
+    emu.clear_faults()
