@@ -14,22 +14,6 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const NOT_MUTABLE: &str = "Project editing is possible only when the project is Active or OnHold. Completed, Archived or InTransit projects are not mutable. Please see PUT /api/v1/project/state.";
 
-async fn upload_at(c: &Ctx, path_query: &str, name: &str, bytes: Vec<u8>) -> Resp {
-    let form = reqwest::multipart::Form::new().part(
-        "FileName",
-        reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
-    );
-    let r = c
-        .http
-        .post(c.url(path_query))
-        .bearer_auth(&c.token)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    Ctx::resp(r).await
-}
-
 fn uid(r: &Resp, key: &str) -> String {
     r.result()[key]
         .as_str()

@@ -163,22 +163,6 @@ struct Fx {
     column: String,
 }
 
-async fn upload_at(c: &Ctx, path_query: &str, name: &str, bytes: Vec<u8>) -> Resp {
-    let form = reqwest::multipart::Form::new().part(
-        "FileName",
-        reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
-    );
-    let r = c
-        .http
-        .post(c.url(path_query))
-        .bearer_auth(&c.token)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    Ctx::resp(r).await
-}
-
 async fn fixtures(c: &Ctx) -> Fx {
     let me = c.me().await;
     let reviewer = c.user_uid("reviewer@example.com").await;

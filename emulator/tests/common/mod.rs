@@ -289,3 +289,20 @@ impl Ctx {
         Self::resp(r).await
     }
 }
+
+/// POSTs a multipart upload (`FileName` = `bytes` named `name`) to `path_query`.
+pub async fn upload_at(c: &Ctx, path_query: &str, name: &str, bytes: Vec<u8>) -> Resp {
+    let form = reqwest::multipart::Form::new().part(
+        "FileName",
+        reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+    );
+    let r = c
+        .http
+        .post(c.url(path_query))
+        .bearer_auth(&c.token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    Ctx::resp(r).await
+}
