@@ -9,7 +9,7 @@ import signal
 import sys
 import threading
 import time
-from typing import List
+from typing import Iterator, List
 
 import pytest
 
@@ -67,8 +67,22 @@ def test_eight_threads_run_in_parallel(client: approvalstudio.Client, emu: Emula
     assert ticks > 1000
 
 
+@pytest.fixture
+def sigint_raises() -> Iterator[None]:
+    """Python's own SIGINT handler for the test: a shell starts background jobs with SIGINT
+    ignored, and Python then keeps it ignored, so a Ctrl-C test run from such a job would
+    test nothing."""
+    old = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-def test_ctrl_c_interrupts_a_slow_call(client: approvalstudio.Client, emu: Emulator) -> None:
+def test_ctrl_c_interrupts_a_slow_call(
+    client: approvalstudio.Client, emu: Emulator, sigint_raises: None
+) -> None:
     client.login()
     emu.faults("/api/v1/user/loggedin", latency_ms=10_000)
     sent_at: List[float] = []
@@ -208,7 +222,9 @@ def test_closed_client_raises(emu: Emulator) -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-def test_ctrl_c_during_a_log_handler_is_not_lost(client: approvalstudio.Client, emu: Emulator) -> None:
+def test_ctrl_c_during_a_log_handler_is_not_lost(
+    client: approvalstudio.Client, emu: Emulator, sigint_raises: None
+) -> None:
     """The SDK's log records are emitted by the calling thread while it waits; Python runs a
     pending SIGINT handler inside that logging code, and the KeyboardInterrupt must reach the
     caller (it used to be swallowed, so the call ran on to its end)."""
