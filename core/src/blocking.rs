@@ -312,6 +312,9 @@ where
             Msg::Confirm(p, answer) => {
                 // The transfer's final progress call, before it commits: its answer counts.
                 let go = match hooks.progress {
+                    // Already seen (a throttled call delivered the same bytes): its answer
+                    // was Continue.
+                    Some(_) if !news(p, delivered) => !cancel.is_cancelled(),
                     Some(hook) if !cancel.is_cancelled() => {
                         let _g = HookGuard::enter();
                         delivered = Some(p);
@@ -460,11 +463,11 @@ impl<T> Drop for ChanReceiver<T> {
     }
 }
 
-/// True when `cur` is progress the hook has not seen and not behind what it saw: the final
-/// call of a transfer (asked before it commits) can overtake an older throttled value, and
-/// progress never goes back.
+/// True when `cur` is ahead of what the hook has seen: the final call of a transfer (asked
+/// before it commits) can overtake an older throttled value, so the hook is called only with
+/// progress that moved forward (never backwards, never a repeat).
 fn news(cur: Progress, delivered: Option<Progress>) -> bool {
-    delivered.is_none_or(|d| cur != d && cur.bytes >= d.bytes)
+    delivered.is_none_or(|d| cur.bytes > d.bytes)
 }
 
 /// What the runtime sends the calling thread of a blocking call.

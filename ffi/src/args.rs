@@ -29,43 +29,6 @@ pub(crate) unsafe fn str_arg<'a>(p: *const c_char, name: &str) -> Result<&'a str
     })
 }
 
-/// Longest `file_name` argument, in bytes: a file name (NAME_MAX of the common file systems);
-/// checked here because upload URLs carry it in the query string, where an overlong one
-/// would fail as a transport error instead of a clear one.
-pub(crate) const MAX_FILE_NAME: usize = 255;
-
-/// An optional `file_name` parameter: NULL means "not given"; at most [`MAX_FILE_NAME`]
-/// bytes.
-///
-/// # Safety
-/// As `str_arg`.
-pub(crate) unsafe fn file_name_arg<'a>(p: *const c_char) -> Result<Option<&'a str>, FfiError> {
-    let name = opt_str_arg(p, "file_name")?;
-    if let Some(n) = name {
-        if n.len() > MAX_FILE_NAME {
-            return Err(FfiError::invalid(format!(
-                "parameter `file_name` must be at most {MAX_FILE_NAME} bytes (a file name), got {}",
-                n.len()
-            )));
-        }
-    }
-    Ok(name)
-}
-
-/// A string parameter that travels in a URL's query (a metadata key): at most
-/// `apst_core::validate::MAX_QUERY` characters, so an overlong one is a clear local error
-/// rather than a failed request.
-pub(crate) fn url_value<'a>(v: &'a str, name: &str) -> Result<&'a str, FfiError> {
-    let max = apst_core::validate::MAX_QUERY;
-    let n = v.chars().count();
-    if n > max {
-        return Err(FfiError::invalid(format!(
-            "parameter `{name}` must be at most {max} characters (it travels in the URL), got {n}"
-        )));
-    }
-    Ok(v)
-}
-
 /// A UID parameter checked locally, so the error names the C parameter (`owner_uid`, ...)
 /// rather than the API field it is sent as.
 pub(crate) fn uid_arg<'a>(v: &'a str, name: &str) -> Result<&'a str, FfiError> {

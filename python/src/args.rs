@@ -185,28 +185,10 @@ pub fn int_in(k: &str, v: &Bound<'_, PyAny>, lo: u64, hi: u64) -> PyResult<u64> 
     }
 }
 
-/// A UID as the core checks it (`approvalstudio::validate::uid`, which is internal to the
-/// core): 1 to 64 ASCII letters, digits, `-`, `_`, `{`, `}`. For checks the binding must make
-/// before the core sees the value (a composite call, a batch).
+/// A UID, checked by the core's own rule (`approvalstudio::validate::uid`), for checks the
+/// binding must make before the core sees the value (a composite call, a batch).
 pub fn uid(py: Python<'_>, k: &str, v: &str) -> PyResult<()> {
-    let max = approvalstudio::validate::MAX_UID;
-    if v.is_empty()
-        || v.len() > max
-        || !v
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '{' | '}'))
-    {
-        let shown: String = v.chars().take(40).collect();
-        return Err(errors::bad_value(
-            py,
-            k,
-            &format!(
-                "must be a UID: 1 to {max} ASCII letters, digits, '-', '_', '{{', '}}' (got {shown:?}{})",
-                if v.chars().count() > 40 { "..." } else { "" }
-            ),
-        ));
-    }
-    Ok(())
+    approvalstudio::validate::uid(k, v).map_err(|e| errors::to_pyerr(py, &e, None))
 }
 
 /// A finite number of seconds from 0 to one year, as checked by the core.

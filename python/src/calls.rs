@@ -90,7 +90,6 @@ pub fn run(
     let cb: Option<Py<PyAny>> = progress.map(Bound::unbind);
     let pending: Mutex<Option<PyErr>> = Mutex::new(None);
     let path: Arc<Mutex<Option<PathBuf>>> = Arc::default();
-    let last_done: Mutex<Option<u64>> = Mutex::new(None);
 
     let result = py.detach(|| {
         let interrupt = || -> Flow {
@@ -112,17 +111,8 @@ pub fn run(
             if pending.lock().is_some() {
                 return Flow::Cancel;
             }
-            // The callback sees progress that never goes back and no repeats: the core's
-            // final call (asked before the transfer commits) can overtake a throttled one.
-            {
-                let mut last = last_done.lock();
-                if let Some(prev) = *last {
-                    if p.bytes <= prev {
-                        return Flow::Continue;
-                    }
-                }
-                *last = Some(p.bytes);
-            }
+            // The core delivers progress that never goes back and no repeats
+            // (`blocking::run`), the final call included.
             let current = path.lock().clone();
             Python::attach(|py| match deliver(py, cb, p, current) {
                 Ok(()) => Flow::Continue,

@@ -107,7 +107,7 @@ pub unsafe extern "C" fn apst_asset_upload(
         let project = str_arg(project_uid, "project_uid")?;
         let task = opt_str_arg(task_uid, "task_uid")?;
         let path = path_arg(path, "path")?;
-        let name = crate::args::file_name_arg(file_name)?;
+        let name = opt_str_arg(file_name, "file_name")?;
         let out = out_arg(out_asset_uid, "out_asset_uid")?;
         let up = super::file_upload(project, path, task, name);
         let uid = with_progress(c, progress, progress_userdata, |api| {
@@ -202,7 +202,7 @@ pub unsafe extern "C" fn apst_asset_upload_url(
         let project = str_arg(project_uid, "project_uid")?;
         let task = opt_str_arg(task_uid, "task_uid")?;
         let url = str_arg(url, "url")?;
-        let name = crate::args::file_name_arg(file_name)?;
+        let name = opt_str_arg(file_name, "file_name")?;
         let out = out_arg(out_asset_uid, "out_asset_uid")?;
         let mut up = UrlUpload::new(project, url);
         if let Some(t) = task {

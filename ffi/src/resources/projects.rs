@@ -429,7 +429,7 @@ pub unsafe extern "C" fn apst_project_meta_set(
     boundary!(err, {
         let c = handle(client, "client")?;
         let uid = str_arg(project_uid, "project_uid")?;
-        let key = crate::args::url_value(str_arg(key, "key")?, "key")?;
+        let key = str_arg(key, "key")?;
         let value = str_arg(value, "value")?;
         c.api().projects().set_meta(uid, key, value)?;
         Ok(())
@@ -450,7 +450,7 @@ pub unsafe extern "C" fn apst_project_meta_delete(
     boundary!(err, {
         let c = handle(client, "client")?;
         let uid = str_arg(project_uid, "project_uid")?;
-        let key = crate::args::url_value(str_arg(key, "key")?, "key")?;
+        let key = str_arg(key, "key")?;
         c.api().projects().delete_meta(uid, key)?;
         Ok(())
     })
