@@ -25,35 +25,17 @@ usage: gen_bad_input_suite.py approvalstudio.h out.c
 import re
 import sys
 
+from header_decls import DECL as decl, optional_names
+from header_decls import split_params as _split_params
+
 header, out_path = sys.argv[1], sys.argv[2]
 text = open(header, encoding="utf-8").read()
-
-decl = re.compile(
-    r"/\*\*(?P<doc>(?:(?!\*/).)*)\*/\s*enum apst_result\s+(?P<name>apst_\w+)\((?P<params>[^;]*?)\);",
-    re.S,
-)
 
 UID = "0123456789ABCDEF0123456789ABCDEF"
 
 
-def optional_names(doc):
-    doc = " ".join(line.strip().lstrip("*").strip() for line in doc.splitlines())
-    names = set()
-    for sentence in re.split(r"(?<=[.;])\s+", doc):
-        if "may be NULL" in sentence:
-            names.update(re.findall(r"`(\w+)`", sentence))
-    return names
-
-
 def split_params(params):
-    params = " ".join(params.split())
-    if params in ("void", ""):
-        return []
-    out = []
-    for p in params.split(","):
-        m = re.match(r"(.*?)(\w+)$", p.strip())
-        out.append((m.group(1).replace("struct ", "").strip(), m.group(2)))
-    return out
+    return _split_params(params, drop_struct=True)
 
 
 def c_str(s):

@@ -9,34 +9,10 @@ usage: gen_null_tests.py approvalstudio.h out.c
 import re
 import sys
 
+from header_decls import DECL as decl, optional_names, split_params
+
 header, out_path = sys.argv[1], sys.argv[2]
 text = open(header, encoding="utf-8").read()
-
-decl = re.compile(
-    r"/\*\*(?P<doc>(?:(?!\*/).)*)\*/\s*enum apst_result\s+(?P<name>apst_\w+)\((?P<params>[^;]*?)\);",
-    re.S,
-)
-
-
-def optional_names(doc):
-    doc = " ".join(line.strip().lstrip("*").strip() for line in doc.splitlines())
-    names = set()
-    for sentence in re.split(r"(?<=[.;])\s+", doc):
-        if "may be NULL" in sentence or "(may be NULL)" in sentence:
-            names.update(re.findall(r"`(\w+)`", sentence))
-    return names
-
-
-def split_params(params):
-    params = " ".join(params.split())
-    if params in ("void", ""):
-        return []
-    out = []
-    for p in params.split(","):
-        p = p.strip()
-        m = re.match(r"(.*?)(\w+)$", p)
-        out.append((m.group(1).strip(), m.group(2)))
-    return out
 
 
 def dummy(ty, name, fn):
