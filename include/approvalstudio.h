@@ -746,7 +746,7 @@ enum apst_result apst_asset_delete(const struct apst_client *client,
 /**
  * Uploads a file as a new asset of a project (`POST asset/upload`), streaming it from disk.
  * `task_uid` (an UploadAssets or UploadChangedAsset task) and `file_name` (the asset's
- * name, by default the file's base name, at most 255 bytes) may be NULL. `progress` may be
+ * name, by default the file's base name, at most 255 characters) may be NULL. `progress` may be
  * NULL; it is called on the
  * calling thread, at most about every 100 ms and at the end; returning non-zero cancels
  * the upload (`APST_CANCELLED`). `progress_userdata` is passed through and may be NULL.
@@ -795,7 +795,7 @@ enum apst_result apst_asset_upload_many(const struct apst_client *client,
 /**
  * Uploads a new asset from a public http(s) URL (`POST asset/upload_url`). `task_uid` and
  * `file_name` may be NULL (name: from the server's `Content-Disposition`, else
- * `asset.<ext>`; at most 255 bytes). `*out_asset_uid` receives the new asset's UID.
+ * `asset.<ext>`; at most 255 characters). `*out_asset_uid` receives the new asset's UID.
  *
  * Ownership: borrows the inputs; `*out_asset_uid` is owned by the caller
  * (`apst_string_free`). Thread-safety: thread-safe.
@@ -1064,7 +1064,7 @@ enum apst_result apst_project_move_to_folder(const struct apst_client *client,
 
 /**
  * Uploads a file as a reference document of a project (`POST refdoc/upload`), streaming
- * it from disk. `task_uid` (an UploadRefDocs task), `file_name` (at most 255 bytes), `progress` and
+ * it from disk. `task_uid` (an UploadRefDocs task), `file_name` (at most 255 characters), `progress` and
  * `progress_userdata` may be NULL; the callback runs on the calling thread and a non-zero
  * return cancels (`APST_CANCELLED`). `*out_refdoc_uid` receives the new UID. A missing,
  * unreadable or directory path gives `APST_INVALID_INPUT` naming `path`.
@@ -1084,7 +1084,7 @@ enum apst_result apst_refdoc_upload(const struct apst_client *client,
 
 /**
  * Adds a reference document fetched by the service from a public http(s) URL
- * (`POST refdoc/upload_url`). `task_uid` and `file_name` (at most 255 bytes) may be NULL. `*out_refdoc_uid`
+ * (`POST refdoc/upload_url`). `task_uid` and `file_name` (at most 255 characters) may be NULL. `*out_refdoc_uid`
  * receives the new UID.
  *
  * Ownership: borrows the inputs; `*out_refdoc_uid` is owned by the caller

@@ -79,7 +79,7 @@ pub unsafe extern "C" fn apst_asset_delete(
 
 /// Uploads a file as a new asset of a project (`POST asset/upload`), streaming it from disk.
 /// `task_uid` (an UploadAssets or UploadChangedAsset task) and `file_name` (the asset's
-/// name, by default the file's base name, at most 255 bytes) may be NULL. `progress` may be
+/// name, by default the file's base name, at most 255 characters) may be NULL. `progress` may be
 /// NULL; it is called on the
 /// calling thread, at most about every 100 ms and at the end; returning non-zero cancels
 /// the upload (`APST_CANCELLED`). `progress_userdata` is passed through and may be NULL.
@@ -183,7 +183,7 @@ pub unsafe extern "C" fn apst_asset_upload_many(
 
 /// Uploads a new asset from a public http(s) URL (`POST asset/upload_url`). `task_uid` and
 /// `file_name` may be NULL (name: from the server's `Content-Disposition`, else
-/// `asset.<ext>`; at most 255 bytes). `*out_asset_uid` receives the new asset's UID.
+/// `asset.<ext>`; at most 255 characters). `*out_asset_uid` receives the new asset's UID.
 ///
 /// Ownership: borrows the inputs; `*out_asset_uid` is owned by the caller
 /// (`apst_string_free`). Thread-safety: thread-safe.

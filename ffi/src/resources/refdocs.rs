@@ -12,7 +12,7 @@ use crate::error::{apst_error, apst_result};
 use crate::progress::{apst_progress_callback, with_progress};
 
 /// Uploads a file as a reference document of a project (`POST refdoc/upload`), streaming
-/// it from disk. `task_uid` (an UploadRefDocs task), `file_name` (at most 255 bytes), `progress` and
+/// it from disk. `task_uid` (an UploadRefDocs task), `file_name` (at most 255 characters), `progress` and
 /// `progress_userdata` may be NULL; the callback runs on the calling thread and a non-zero
 /// return cancels (`APST_CANCELLED`). `*out_refdoc_uid` receives the new UID. A missing,
 /// unreadable or directory path gives `APST_INVALID_INPUT` naming `path`.
@@ -48,7 +48,7 @@ pub unsafe extern "C" fn apst_refdoc_upload(
 }
 
 /// Adds a reference document fetched by the service from a public http(s) URL
-/// (`POST refdoc/upload_url`). `task_uid` and `file_name` (at most 255 bytes) may be NULL. `*out_refdoc_uid`
+/// (`POST refdoc/upload_url`). `task_uid` and `file_name` (at most 255 characters) may be NULL. `*out_refdoc_uid`
 /// receives the new UID.
 ///
 /// Ownership: borrows the inputs; `*out_refdoc_uid` is owned by the caller
